@@ -1,0 +1,213 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/briefing-dev/briefing/internal/build"
+	"github.com/briefing-dev/briefing/internal/config"
+	"github.com/briefing-dev/briefing/internal/diag"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitSource   = 1
+	exitUsage    = 2
+	exitInternal = 3
+)
+
+// usageError is a mistake on the command line.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+type command struct {
+	name    string
+	summary string
+	usage   string
+	run     func(args []string, stdout, stderr io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"build", "build the briefing site", "briefing build [-o DIR] [--base-url URL] [-q] [SITE_DIR]", runBuild},
+		{"version", "print the version", "briefing version", runVersion},
+		{"help", "show help for a command", "briefing help [COMMAND]", nil},
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		printHelp(stderr)
+		return exitUsage
+	}
+	name, rest := args[0], args[1:]
+	if name == "help" || name == "-h" || name == "--help" {
+		if len(rest) > 0 {
+			for _, c := range commands() {
+				if c.name == rest[0] && c.run != nil {
+					return exitCode(c.run([]string{"-h"}, stdout, stdout), stderr)
+				}
+			}
+			fmt.Fprintf(stderr, "briefing: unknown command %q\n", rest[0])
+			return exitUsage
+		}
+		printHelp(stdout)
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == name && c.run != nil {
+			return exitCode(c.run(rest, stdout, stderr), stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "briefing: unknown command %q (run `briefing help`)\n", name)
+	return exitUsage
+}
+
+func printHelp(w io.Writer) {
+	fmt.Fprintln(w, "briefing turns a folder of spreadsheets, TOML, markdown and chart definitions into a static briefing site.")
+	fmt.Fprintln(w, "\nUsage:\n  briefing COMMAND [flags]\n\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun `briefing help COMMAND` or `briefing COMMAND -h` for a command's flags.")
+	fmt.Fprintln(w, "Exit codes: 0 success, 1 error in the sources, 2 usage or configuration error, 3 internal or I/O failure.")
+}
+
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "briefing: %v\n", err)
+	var ue usageError
+	var de *diag.Error
+	switch {
+	case errors.As(err, &ue):
+		return exitUsage
+	case errors.As(err, &de) && de.Pos.File == config.File:
+		return exitUsage
+	case errors.As(err, &de):
+		return exitSource
+	}
+	return exitInternal
+}
+
+func newFlags(name, usage string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: %s\n\nFlags:\n", usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func runBuild(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("build", commands()[0].usage, stderr)
+	var out, baseURL string
+	var quiet bool
+	fs.StringVar(&out, "o", "", "output `DIR` (default: output in site.toml, else SITE_DIR/output)")
+	fs.StringVar(&out, "out", "", "same as -o")
+	fs.StringVar(&baseURL, "base-url", "", "`URL` the site is published at (overrides base_url in site.toml)")
+	fs.BoolVar(&quiet, "q", false, "print nothing on success")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > 1 {
+		return usageError{"build takes one SITE_DIR, got " + strings.Join(fs.Args(), " ")}
+	}
+	siteDir := "."
+	if fs.NArg() == 1 {
+		siteDir = fs.Arg(0)
+	}
+	start := time.Now()
+	siteAbs, err := filepath.Abs(siteDir)
+	if err != nil {
+		return err
+	}
+	root, err := os.OpenRoot(siteAbs)
+	if err != nil {
+		return usageError{fmt.Sprintf("cannot open site folder: %v", err)}
+	}
+	defer root.Close()
+
+	opt := build.Options{}
+	if p := os.Getenv("BRIEFING_ECHARTS"); p != "" {
+		if opt.ECharts, err = os.ReadFile(p); err != nil {
+			return usageError{fmt.Sprintf("BRIEFING_ECHARTS: %v", err)}
+		}
+	}
+	res, err := build.Build(root.FS(), opt)
+	if err != nil {
+		return err
+	}
+	if baseURL != "" {
+		res.Config.BaseURL = baseURL
+	}
+	outAbs, err := outputDir(siteAbs, out, res.Config.Output)
+	if err != nil {
+		return err
+	}
+	if err := build.CheckOutput(siteAbs, outAbs); err != nil {
+		return usageError{err.Error()}
+	}
+	if err := build.Write(outAbs, res.Files); err != nil {
+		return err
+	}
+	if !quiet {
+		fmt.Fprintf(stdout, "built %d pages, %d charts, %d tables in %s → %s\n",
+			res.Pages, len(res.Charts), len(res.Tables), time.Since(start).Round(time.Millisecond), display(outAbs))
+	}
+	return nil
+}
+
+// outputDir resolves -o (relative to the working directory) or the
+// configured output (relative to the site).
+func outputDir(siteAbs, flagOut, cfgOut string) (string, error) {
+	if flagOut != "" {
+		return filepath.Abs(flagOut)
+	}
+	if cfgOut == "" {
+		cfgOut = "output"
+	}
+	if filepath.IsAbs(cfgOut) {
+		return filepath.Clean(cfgOut), nil
+	}
+	return filepath.Join(siteAbs, filepath.FromSlash(cfgOut)), nil
+}
+
+func display(p string) string {
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
+			return rel
+		}
+	}
+	return p
+}
+
+func runVersion(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("version", commands()[1].usage, stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	v := "(devel)"
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		v = info.Main.Version
+	}
+	fmt.Fprintf(stdout, "briefing %s (ECharts %s)\n", v, build.EChartsVersion)
+	return nil
+}

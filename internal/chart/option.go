@@ -1,0 +1,191 @@
+package chart
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"github.com/briefing-dev/briefing/internal/format"
+	"github.com/briefing-dev/briefing/internal/table"
+)
+
+// Chart is a bound chart, ready to place on a page.
+type Chart struct {
+	Name     string
+	File     string // the definition, for messages
+	Type     string
+	Title    string
+	Subtitle string
+	Source   string
+	Height   int
+	// Option is the ECharts option as JSON. encoding/json escapes <, > and
+	// &, so it can sit inside a <script type="application/json"> element.
+	Option json.RawMessage
+	// Data is the chart's data as text, for an accessible table.
+	Data DataTable
+}
+
+// DataTable is a chart's data as a plain table.
+type DataTable struct {
+	Header []string
+	Rows   [][]string
+}
+
+// meta is what the chart script reads besides the ECharts option: number
+// formats by name, for each value axis and each series.
+type meta struct {
+	Currency      string   `json:"currency"`
+	AxisFormats   []string `json:"axisFormats,omitempty"`
+	SeriesFormats []string `json:"seriesFormats"`
+	Horizontal    bool     `json:"horizontal,omitempty"`
+}
+
+// Bind computes a chart's data from the tables and builds its option.
+func Bind(s *Spec, tables map[string]*table.Table, currency string) (*Chart, error) {
+	d, err := shape(s, tables)
+	if err != nil {
+		return nil, err
+	}
+	if len(d.Categories) == 0 {
+		return nil, s.errf(s.ix.Value("table"), "no data to chart: table %q has no rows with a value in %q", s.Table, s.X)
+	}
+	c := &Chart{Name: s.name, File: s.file, Type: s.Type, Title: s.Title, Subtitle: s.Subtitle, Source: s.Source, Height: s.Height}
+	if c.Height == 0 {
+		c.Height = 360
+	}
+	var obj map[string]any
+	m := meta{Currency: currency}
+	if s.Type == "pie" || s.Type == "donut" {
+		obj = pieOption(s, d)
+	} else {
+		obj = rectOption(s, d, &m)
+	}
+	for _, sr := range d.Series {
+		m.SeriesFormats = append(m.SeriesFormats, sr.Format)
+	}
+	obj["briefing"] = m
+	obj["grid"] = opts.Grid{Left: "2%", Right: "3%", Bottom: "3%", Top: "56", ContainLabel: opts.Bool(true)}
+	raw, err := json.Marshal(obj)
+	if err != nil {
+		return nil, fmt.Errorf("chart %q: encoding option: %w", s.name, err)
+	}
+	c.Option = raw
+	c.Data = dataTable(s, d, currency)
+	return c, nil
+}
+
+func baseOpts(s *Spec, legend bool) []charts.GlobalOpts {
+	return []charts.GlobalOpts{
+		charts.WithInitializationOpts(opts.Initialization{ChartID: "chart-" + s.name}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(legend), Type: "scroll", Top: "4"}),
+	}
+}
+
+func pieOption(s *Spec, d *shaped) map[string]any {
+	pie := charts.NewPie()
+	pie.SetGlobalOptions(append(baseOpts(s, true), charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}))...)
+	sr := d.Series[0]
+	items := make([]opts.PieData, 0, len(d.Categories))
+	for i, cat := range d.Categories {
+		if v := sr.Values[i]; !math.IsNaN(v) {
+			items = append(items, opts.PieData{Name: cat, Value: v})
+		}
+	}
+	radius := any("70%")
+	if s.Type == "donut" {
+		radius = []string{"42%", "70%"}
+	}
+	pie.AddSeries(sr.Name, items, charts.WithPieChartOpts(opts.PieChart{Radius: radius, Center: []string{"50%", "56%"}}))
+	pie.Validate()
+	return pie.JSON()
+}
+
+func rectOption(s *Spec, d *shaped, m *meta) map[string]any {
+	chartType := "bar"
+	if s.Type == "line" || s.Type == "area" {
+		chartType = "line"
+	}
+	bar := charts.NewBar()
+	g := append(baseOpts(s, len(d.Series) > 1),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}))
+	bar.SetGlobalOptions(g...)
+	left, right := "", ""
+	var lines []charts.Overlaper
+	for _, sr := range d.Series {
+		typ := firstNonEmpty(sr.Type, chartType)
+		axis := 0
+		if sr.Right {
+			axis = 1
+			right = firstNonEmpty(right, sr.Format)
+		} else {
+			left = firstNonEmpty(left, sr.Format)
+		}
+		stack := ""
+		if s.Stack {
+			stack = fmt.Sprintf("stack-%d", axis)
+		}
+		if typ == "bar" {
+			data := make([]opts.BarData, len(sr.Values))
+			for i, v := range sr.Values {
+				data[i] = opts.BarData{Value: jsonValue(v)}
+			}
+			bar.AddSeries(sr.Name, data, charts.WithBarChartOpts(opts.BarChart{Stack: stack, YAxisIndex: axis}))
+			continue
+		}
+		line := charts.NewLine()
+		data := make([]opts.LineData, len(sr.Values))
+		for i, v := range sr.Values {
+			data[i] = opts.LineData{Value: jsonValue(v)}
+		}
+		so := []charts.SeriesOpts{charts.WithLineChartOpts(opts.LineChart{Stack: stack, YAxisIndex: axis, ShowSymbol: opts.Bool(len(sr.Values) <= 24)})}
+		if s.Type == "area" {
+			so = append(so, charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.35)}))
+		}
+		line.AddSeries(sr.Name, data, so...)
+		lines = append(lines, line)
+	}
+	bar.SetXAxis(d.Categories)
+	bar.Overlap(lines...)
+	m.AxisFormats = []string{left}
+	if right != "" {
+		bar.ExtendYAxis(opts.YAxis{Type: "value", Position: "right", SplitLine: &opts.SplitLine{Show: opts.Bool(false)}})
+		m.AxisFormats = append(m.AxisFormats, right)
+	}
+	if s.Horizontal {
+		bar.XYReversal()
+		m.Horizontal = true
+	}
+	bar.Validate()
+	return bar.JSON()
+}
+
+// jsonValue encodes a missing value the way ECharts expects one.
+func jsonValue(v float64) any {
+	if math.IsNaN(v) {
+		return "-"
+	}
+	return v
+}
+
+func dataTable(s *Spec, d *shaped, currency string) DataTable {
+	t := DataTable{Header: []string{d.XName}}
+	for _, sr := range d.Series {
+		t.Header = append(t.Header, sr.Name)
+	}
+	for i, cat := range d.Categories {
+		row := []string{cat}
+		for _, sr := range d.Series {
+			v := sr.Values[i]
+			if math.IsNaN(v) {
+				row = append(row, "")
+				continue
+			}
+			row = append(row, format.Value(sr.Format, v, currency))
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}

@@ -1,0 +1,208 @@
+// Package site renders a briefing's pages into an in-memory set of files.
+//
+// Templates come from templates/*.html at the site root; any of the four
+// files a site leaves out (base.html, page.html, nav.html, chart.html) is
+// taken from the defaults built into the binary. base.html is the layout
+// and is executed for every page. All links are relative to the page, so
+// the output works under any base path, on any static host, and from disk.
+package site
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/briefing-dev/briefing/internal/chart"
+	"github.com/briefing-dev/briefing/internal/config"
+	"github.com/briefing-dev/briefing/internal/diag"
+	"github.com/briefing-dev/briefing/internal/narrative"
+)
+
+//go:embed defaults
+var defaults embed.FS
+
+// TemplateDir is the folder of a site's own templates.
+const TemplateDir = "templates"
+
+// Files is the output: slash-separated path → content.
+type Files map[string][]byte
+
+// Page is one content file to render.
+type Page struct {
+	Doc  *narrative.Doc
+	Path string // output path, e.g. "customers.html"
+}
+
+// Input is everything Render needs.
+type Input struct {
+	Config  *config.Site
+	Pages   []Page
+	Charts  map[string]*chart.Chart
+	ECharts []byte // echarts.min.js to copy into assets/, unless the config opts in to a CDN
+}
+
+// PageData is what templates see.
+type PageData struct {
+	Site             *config.Site
+	Page             PageInfo
+	Nav              []NavItem
+	Root             string // relative prefix to the site root: "" or "../" …
+	Content          template.HTML
+	HasCharts        bool
+	EChartsSrc       string
+	EChartsIntegrity string
+}
+
+// PageInfo describes the page being rendered.
+type PageInfo struct {
+	Title       string
+	Description string
+	Path        string
+}
+
+// NavItem is one navigation link.
+type NavItem struct {
+	Title   string
+	URL     string
+	Current bool
+}
+
+// ChartData is what chart.html sees.
+type ChartData struct {
+	ID     string
+	Chart  *chart.Chart
+	Option template.JS // JSON from encoding/json: <, > and & are escaped
+}
+
+// LoadTemplates parses the site's templates over the built-in defaults.
+func LoadTemplates(fsys fs.FS) (*template.Template, error) {
+	t := template.New("").Option("missingkey=error")
+	names := []string{"base.html", "page.html", "nav.html", "chart.html"}
+	own, err := fs.Glob(fsys, TemplateDir+"/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range own {
+		if n := path.Base(f); !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		file := path.Join(TemplateDir, name)
+		src, err := fs.ReadFile(fsys, file)
+		if err != nil {
+			file = "(built-in) " + name
+			if src, err = defaults.ReadFile("defaults/templates/" + name); err != nil {
+				return nil, err
+			}
+		}
+		if _, err := t.New(name).Parse(string(src)); err != nil {
+			return nil, templateError(file, err)
+		}
+	}
+	return t, nil
+}
+
+// templateError turns "template: base.html:12: …" into a positioned error.
+func templateError(file string, err error) error {
+	msg := err.Error()
+	var line int
+	rest := msg
+	if i := strings.Index(msg, ".html:"); i >= 0 {
+		if _, e := fmt.Sscanf(msg[i+len(".html:"):], "%d", &line); e == nil {
+			if j := strings.Index(msg[i+len(".html:"):], ": "); j >= 0 {
+				rest = msg[i+len(".html:")+j+2:]
+			}
+		}
+	}
+	return diag.Errorf(diag.Pos{File: file, Line: line}, "%s", rest)
+}
+
+// Render renders every page and adds the assets.
+func Render(t *template.Template, in Input) (Files, error) {
+	out := Files{}
+	for _, p := range in.Pages {
+		b, err := renderPage(t, in, p)
+		if err != nil {
+			return nil, err
+		}
+		out[p.Path] = b
+	}
+	for _, a := range []string{"style.css", "briefing.js"} {
+		b, err := defaults.ReadFile("defaults/assets/" + a)
+		if err != nil {
+			return nil, err
+		}
+		out["assets/"+a] = b
+	}
+	if in.Config.Assets.EChartsURL == "" {
+		out["assets/echarts.min.js"] = in.ECharts
+	}
+	return out, nil
+}
+
+func renderPage(t *template.Template, in Input, p Page) ([]byte, error) {
+	root := strings.Repeat("../", strings.Count(p.Path, "/"))
+	var body bytes.Buffer
+	place := func(w io.Writer, name string) error {
+		c := in.Charts[name]
+		return t.ExecuteTemplate(w, "chart.html", ChartData{ID: "chart-" + name, Chart: c, Option: template.JS(c.Option)})
+	}
+	if err := p.Doc.Render(&body, place); err != nil {
+		return nil, execError(err)
+	}
+	data := PageData{
+		Site:             in.Config,
+		Page:             PageInfo{Title: p.Doc.Meta.Title, Description: p.Doc.Meta.Description, Path: p.Path},
+		Root:             root,
+		Content:          template.HTML(body.String()),
+		HasCharts:        len(p.Doc.Charts) > 0,
+		EChartsSrc:       root + "assets/echarts.min.js",
+		EChartsIntegrity: "",
+	}
+	if u := in.Config.Assets.EChartsURL; u != "" {
+		data.EChartsSrc, data.EChartsIntegrity = u, in.Config.Assets.EChartsIntegrity
+	}
+	for _, q := range in.Pages {
+		data.Nav = append(data.Nav, NavItem{Title: q.Doc.Meta.Title, URL: relative(p.Path, q.Path), Current: q.Path == p.Path})
+	}
+	var b bytes.Buffer
+	if err := t.ExecuteTemplate(&b, "base.html", data); err != nil {
+		return nil, execError(err)
+	}
+	return b.Bytes(), nil
+}
+
+func execError(err error) error {
+	if diag.IsSource(err) {
+		return err
+	}
+	return templateError(TemplateDir+"/"+templateName(err.Error()), err)
+}
+
+func templateName(msg string) string {
+	msg = strings.TrimPrefix(msg, "template: ")
+	if i := strings.Index(msg, ".html"); i >= 0 {
+		return msg[:i+len(".html")]
+	}
+	return "base.html"
+}
+
+// relative returns the link from page from to page to.
+func relative(from, to string) string {
+	return strings.Repeat("../", strings.Count(from, "/")) + to
+}
+
+// PagePath returns the output path of a content file: content/a/b.md →
+// a/b.html.
+func PagePath(contentFile string) string {
+	p := strings.TrimPrefix(contentFile, "content/")
+	return strings.TrimSuffix(p, ".md") + ".html"
+}

@@ -1,0 +1,152 @@
+// Package table loads the briefing's data files into named tables.
+//
+// Every loader (xlsx, CSV, TOML) produces the same *Table: named, typed
+// columns and rows of values, with the source position of every cell kept so
+// that a bad value is reported as data/customers.xlsx: Spend!C7 or
+// data/q.csv:4:12. A loader either returns a whole table or an error; it
+// never returns part of a table as if it were whole.
+package table
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/briefing-dev/briefing/internal/diag"
+)
+
+// Kind is the type of a column.
+type Kind int
+
+// Column kinds. Number, Money and Percent hold a float; Date holds days
+// since 1970-01-01, Month holds year*12+month-1 and Quarter year*4+quarter-1.
+const (
+	Text Kind = iota
+	Number
+	Money
+	Percent
+	Date
+	Month
+	Quarter
+)
+
+var kindNames = []string{"text", "number", "money", "percent", "date", "month", "quarter"}
+
+func (k Kind) String() string { return kindNames[k] }
+
+// IsNumeric reports whether values of k are quantities that can be summed.
+func (k Kind) IsNumeric() bool { return k == Number || k == Money || k == Percent }
+
+// ParseKind returns the kind named s.
+func ParseKind(s string) (Kind, error) {
+	for i, n := range kindNames {
+		if n == s {
+			return Kind(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown column type %q (want one of %s)", s, strings.Join(kindNames, ", "))
+}
+
+// Column is a named, typed column.
+type Column struct {
+	Name string
+	Kind Kind
+}
+
+// Value is one cell. For Text columns S holds the text; for the others F
+// holds the number (see Kind). Null marks an empty cell.
+type Value struct {
+	F    float64
+	S    string
+	Null bool
+}
+
+// Table is a loaded table.
+type Table struct {
+	Name    string
+	File    string // site-relative path of the source file
+	Sheet   string // worksheet, for spreadsheets
+	Columns []Column
+	Rows    [][]Value
+	pos     []int32 // line and column of every cell, row-major; row and column number for spreadsheets
+}
+
+// Col returns the index of the column called name, or -1.
+func (t *Table) Col(name string) int {
+	for i, c := range t.Columns {
+		if c.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// ColumnNames lists the column names in order.
+func (t *Table) ColumnNames() []string {
+	names := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		names[i] = c.Name
+	}
+	return names
+}
+
+// Pos returns the source position of a cell.
+func (t *Table) Pos(row, col int) diag.Pos {
+	i := 2 * (row*len(t.Columns) + col)
+	if i+1 >= len(t.pos) {
+		return diag.Pos{File: t.File, Sheet: t.Sheet}
+	}
+	line, c := int(t.pos[i]), int(t.pos[i+1])
+	if t.Sheet != "" {
+		return diag.Pos{File: t.File, Sheet: t.Sheet, Cell: diag.CellRef(c, line)}
+	}
+	return diag.Pos{File: t.File, Line: line, Col: c}
+}
+
+func (t *Table) addRow(vals []Value, pos []int32) {
+	t.Rows = append(t.Rows, vals)
+	t.pos = append(t.pos, pos...)
+}
+
+// Format returns the canonical text of v in a column of kind k: the text
+// itself, a plain number, or 2022-03-01, 2022-03, 2024-Q2 for dates.
+func Format(k Kind, v Value) string {
+	if v.Null {
+		return ""
+	}
+	switch k {
+	case Text:
+		return v.S
+	case Date:
+		return epoch.AddDate(0, 0, int(v.F)).Format("2006-01-02")
+	case Month:
+		m := int(v.F)
+		return fmt.Sprintf("%04d-%02d", m/12, m%12+1)
+	case Quarter:
+		q := int(v.F)
+		return fmt.Sprintf("%04d-Q%d", q/4, q%4+1)
+	}
+	if v.F == math.Trunc(v.F) && math.Abs(v.F) < 1e15 {
+		return fmt.Sprintf("%.0f", v.F)
+	}
+	return fmt.Sprint(v.F)
+}
+
+// NormalizeName turns a header such as "Monthly spend (USD)" into the
+// column name monthly_spend_usd.
+func NormalizeName(h string) string {
+	var b strings.Builder
+	under := false
+	for _, r := range strings.ToLower(strings.TrimSpace(h)) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127 && isLetter(r) {
+			if under && b.Len() > 0 {
+				b.WriteByte('_')
+			}
+			under = false
+			b.WriteRune(r)
+		} else {
+			under = true
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,240 @@
+// Package tomlpos finds where keys sit in a TOML document.
+//
+// BurntSushi/toml reports syntax errors with a position but keeps the
+// positions of decoded keys private, so an unknown key or a bad value found
+// after decoding would otherwise be reported without a line. This package
+// scans the source once and maps every key path to its line and column. It
+// assumes the document already parsed; it is a locator, not a parser.
+package tomlpos
+
+import (
+	"errors"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/briefing-dev/briefing/internal/diag"
+)
+
+// Index maps the keys of one TOML file to positions.
+type Index struct {
+	file    string
+	entries []entry
+}
+
+type entry struct {
+	path   string // dotted key path, array indexes left out
+	elem   int    // index within the innermost array of tables, or -1
+	line   int
+	keyCol int
+	valCol int
+}
+
+// New indexes src, which is the content of file.
+func New(file string, src []byte) *Index {
+	ix := &Index{file: file}
+	table, elem := "", -1
+	counts := map[string]int{}
+	lines := strings.Split(string(src), "\n")
+	inMulti := ""
+	for i, raw := range lines {
+		line := strings.TrimRight(raw, "\r")
+		if inMulti != "" {
+			if strings.Contains(line, inMulti) {
+				inMulti = ""
+			}
+			continue
+		}
+		trim := strings.TrimLeft(line, " \t")
+		indent := len(line) - len(trim)
+		switch {
+		case trim == "" || trim[0] == '#':
+			continue
+		case strings.HasPrefix(trim, "[["):
+			end := strings.Index(trim, "]]")
+			if end < 0 {
+				continue
+			}
+			table = joinKey(splitKey(trim[2:end]))
+			elem = counts[table]
+			counts[table]++
+			ix.entries = append(ix.entries, entry{table, elem, i + 1, indent + 3, indent + 3})
+			continue
+		case trim[0] == '[':
+			end := strings.Index(trim, "]")
+			if end < 0 {
+				continue
+			}
+			table, elem = joinKey(splitKey(trim[1:end])), -1
+			ix.entries = append(ix.entries, entry{table, -1, i + 1, indent + 2, indent + 2})
+			continue
+		}
+		eq := indexUnquoted(trim, '=')
+		if eq < 0 {
+			continue
+		}
+		key := joinKey(splitKey(trim[:eq]))
+		val := strings.TrimLeft(trim[eq+1:], " \t")
+		valCol := indent + len(trim) - len(val) + 1
+		full := join(table, key)
+		ix.entries = append(ix.entries, entry{full, elem, i + 1, indent + 1, valCol})
+		for _, q := range []string{`"""`, `'''`} {
+			if strings.HasPrefix(val, q) && !strings.Contains(val[3:], q) {
+				inMulti = q
+			}
+		}
+		if strings.HasPrefix(val, "{") {
+			ix.inline(full, elem, i+1, valCol, val)
+		}
+	}
+	return ix
+}
+
+var inlineKey = regexp.MustCompile(`[{,]\s*("[^"]*"|'[^']*'|[A-Za-z0-9_.-]+)\s*=\s*`)
+
+// inline records the keys of a one-line inline table.
+func (ix *Index) inline(prefix string, elem, line, col int, val string) {
+	for _, m := range inlineKey.FindAllStringSubmatchIndex(val, -1) {
+		key := joinKey(splitKey(val[m[2]:m[3]]))
+		ix.entries = append(ix.entries, entry{join(prefix, key), elem, line, col + m[2], col + m[1]})
+	}
+}
+
+// Key returns the position of the key at path, or the file alone when the
+// key is not found.
+func (ix *Index) Key(path ...string) diag.Pos {
+	return ix.find(path, -1, false)
+}
+
+// Value returns the position of the value of the key at path.
+func (ix *Index) Value(path ...string) diag.Pos {
+	return ix.find(path, -1, true)
+}
+
+// ElemValue returns the position of the value of key in element elem of the
+// array of tables named table.
+func (ix *Index) ElemValue(table string, elem int, key string) diag.Pos {
+	return ix.find([]string{table, key}, elem, true)
+}
+
+// Elem returns the position of the header of element elem of the array of
+// tables named table.
+func (ix *Index) Elem(table string, elem int) diag.Pos {
+	return ix.find([]string{table}, elem, false)
+}
+
+func (ix *Index) find(path []string, elem int, value bool) diag.Pos {
+	want := joinKey(path)
+	for _, e := range ix.entries {
+		if e.path == want && (elem < 0 || e.elem == elem) {
+			col := e.keyCol
+			if value {
+				col = e.valCol
+			}
+			return diag.Pos{File: ix.file, Line: e.line, Col: col}
+		}
+	}
+	return diag.Pos{File: ix.file}
+}
+
+// Decode decodes src into v and turns every failure into a positioned
+// *diag.Error: syntax errors, values of the wrong type, and keys that v
+// does not have (a misspelt key is an error, not something to ignore).
+func Decode(file string, src []byte, v any) (toml.MetaData, error) {
+	md, err := toml.Decode(string(src), v)
+	if err != nil {
+		return md, fromDecodeError(file, src, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		ix := New(file, src)
+		k := und[0]
+		return md, diag.Errorf(ix.Key(k...), "unknown key %q", k.String())
+	}
+	return md, nil
+}
+
+var lineInMsg = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): `)
+
+func fromDecodeError(file string, src []byte, err error) error {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		return diag.Errorf(diag.Pos{File: file, Line: pe.Position.Line, Col: pe.Position.Col}, "%s", pe.Message)
+	}
+	// Type mismatches arrive as text only; the library prints the line.
+	msg := err.Error()
+	if m := lineInMsg.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		pos := New(file, src).Value(strings.Split(m[2], ".")...)
+		if pos.Line != line {
+			pos = diag.Pos{File: file, Line: line}
+		}
+		return diag.Errorf(pos, "%s: %s", m[2], strings.TrimPrefix(msg, m[0]))
+	}
+	return diag.Errorf(diag.Pos{File: file}, "%s", strings.TrimPrefix(msg, "toml: "))
+}
+
+func join(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "." + b
+}
+
+func joinKey(parts []string) string { return strings.Join(parts, ".") }
+
+// splitKey splits a dotted TOML key, removing quotes and spaces.
+func splitKey(s string) []string {
+	var parts []string
+	var cur strings.Builder
+	quote := byte(0)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0 && c == quote:
+			quote = 0
+		case quote != 0:
+			cur.WriteByte(c)
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '.':
+			parts = append(parts, cur.String())
+			cur.Reset()
+		case c == ' ' || c == '\t':
+		default:
+			cur.WriteByte(c)
+		}
+	}
+	return append(parts, cur.String())
+}
+
+func indexUnquoted(s string, want byte) int {
+	quote := byte(0)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0 && c == quote:
+			quote = 0
+		case quote != 0:
+		case c == '"' || c == '\'':
+			quote = c
+		case c == want:
+			return i
+		}
+	}
+	return -1
+}
+
+// ArrayKeys lists, in order of appearance, the keys set directly inside the
+// elements of the array of tables named table.
+func (ix *Index) ArrayKeys(table string) []string {
+	var keys []string
+	prefix := table + "."
+	for _, e := range ix.entries {
+		if e.elem >= 0 && len(e.path) > len(prefix) && e.path[:len(prefix)] == prefix {
+			keys = append(keys, e.path[len(prefix):])
+		}
+	}
+	return keys
+}
