@@ -100,9 +100,16 @@ func exitCode(err error, stderr io.Writer) int {
 	return exitInternal
 }
 
-func newFlags(name, usage string, stderr io.Writer) *flag.FlagSet {
+// newFlags makes a command's flag set. Asked for help, it prints to
+// stdout; complaining about a bad flag, to stderr.
+func newFlags(name, usage string, args []string, stdout, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	for _, a := range args {
+		if a == "-h" || a == "-help" || a == "--help" {
+			fs.SetOutput(stdout)
+		}
+	}
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: %s\n\nFlags:\n", usage)
 		fs.PrintDefaults()
@@ -111,11 +118,11 @@ func newFlags(name, usage string, stderr io.Writer) *flag.FlagSet {
 }
 
 func runBuild(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("build", commands()[0].usage, stderr)
+	fs := newFlags("build", commands()[0].usage, args, stdout, stderr)
 	var out, baseURL string
 	var quiet bool
 	fs.StringVar(&out, "o", "", "output `DIR` (default: output in site.toml, else SITE_DIR/output)")
-	fs.StringVar(&out, "out", "", "same as -o")
+	fs.StringVar(&out, "out", "", "same as -o `DIR`")
 	fs.StringVar(&baseURL, "base-url", "", "`URL` the site is published at (overrides base_url in site.toml)")
 	fs.BoolVar(&quiet, "q", false, "print nothing on success")
 	if err := fs.Parse(args); err != nil {
@@ -197,7 +204,7 @@ func display(p string) string {
 }
 
 func runVersion(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("version", commands()[1].usage, stderr)
+	fs := newFlags("version", commands()[1].usage, args, stdout, stderr)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err

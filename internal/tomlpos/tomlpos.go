@@ -60,7 +60,7 @@ func New(file string, src []byte) *Index {
 			table = joinKey(splitKey(trim[2:end]))
 			elem = counts[table]
 			counts[table]++
-			ix.entries = append(ix.entries, entry{table, elem, i + 1, indent + 3, indent + 3})
+			ix.entries = append(ix.entries, entry{table, elem, i + 1, indent + 1, indent + 3})
 			continue
 		case trim[0] == '[':
 			end := strings.Index(trim, "]")
@@ -68,7 +68,7 @@ func New(file string, src []byte) *Index {
 				continue
 			}
 			table, elem = joinKey(splitKey(trim[1:end])), -1
-			ix.entries = append(ix.entries, entry{table, -1, i + 1, indent + 2, indent + 2})
+			ix.entries = append(ix.entries, entry{table, -1, i + 1, indent + 1, indent + 2})
 			continue
 		}
 		eq := indexUnquoted(trim, '=')
