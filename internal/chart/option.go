@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -171,7 +172,7 @@ func jsonValue(v float64) any {
 }
 
 func dataTable(s *Spec, d *shaped, currency string) DataTable {
-	t := DataTable{Header: []string{d.XName}}
+	t := DataTable{Header: []string{Humanize(d.XName)}}
 	for _, sr := range d.Series {
 		t.Header = append(t.Header, sr.Name)
 	}
@@ -188,4 +189,14 @@ func dataTable(s *Spec, d *shaped, currency string) DataTable {
 		t.Rows = append(t.Rows, row)
 	}
 	return t
+}
+
+// Humanize turns a column name such as monthly_spend_usd into a heading:
+// "Monthly spend usd".
+func Humanize(name string) string {
+	s := strings.ReplaceAll(name, "_", " ")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
