@@ -149,7 +149,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	}
 	defer root.Close()
 
-	opt := build.Options{}
+	opt := build.Options{BaseURL: baseURL}
 	if p := os.Getenv("BRIEFING_ECHARTS"); p != "" {
 		if opt.ECharts, err = os.ReadFile(p); err != nil {
 			return usageError{fmt.Sprintf("BRIEFING_ECHARTS: %v", err)}
@@ -158,9 +158,6 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	res, err := build.Build(root.FS(), opt)
 	if err != nil {
 		return err
-	}
-	if baseURL != "" {
-		res.Config.BaseURL = baseURL
 	}
 	outAbs, err := outputDir(siteAbs, out, res.Config.Output)
 	if err != nil {

@@ -45,6 +45,8 @@ type Options struct {
 	ECharts []byte
 	// Limits bound the data loaders; zero means table.DefaultLimits.
 	Limits *table.Limits
+	// BaseURL, when set, overrides base_url in site.toml.
+	BaseURL string
 }
 
 // Result is a finished build.
@@ -61,6 +63,9 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 	cfg, err := config.Load(fsys)
 	if err != nil {
 		return nil, err
+	}
+	if opt.BaseURL != "" {
+		cfg.BaseURL = opt.BaseURL
 	}
 	r := &Result{Config: cfg}
 	if r.Tables, err = loadTables(fsys, cfg, opt); err != nil {

@@ -68,7 +68,11 @@ func Bind(s *Spec, tables map[string]*table.Table, currency string) (*Chart, err
 		m.SeriesFormats = append(m.SeriesFormats, sr.Format)
 	}
 	obj["briefing"] = m
-	obj["grid"] = opts.Grid{Left: "2%", Right: "3%", Bottom: "3%", Top: "56", ContainLabel: opts.Bool(true)}
+	top := "16"
+	if len(d.Series) > 1 {
+		top = "48" // room for the legend
+	}
+	obj["grid"] = opts.Grid{Left: "2%", Right: "3%", Bottom: "3%", Top: top, ContainLabel: opts.Bool(true)}
 	raw, err := json.Marshal(obj)
 	if err != nil {
 		return nil, fmt.Errorf("chart %q: encoding option: %w", s.name, err)
@@ -149,6 +153,7 @@ func rectOption(s *Spec, d *shaped, m *meta) map[string]any {
 		lines = append(lines, line)
 	}
 	bar.SetXAxis(d.Categories)
+	bar.SetGlobalOptions(charts.WithXAxisOpts(opts.XAxis{Type: "category"}))
 	bar.Overlap(lines...)
 	m.AxisFormats = []string{left}
 	if right != "" {
@@ -156,6 +161,10 @@ func rectOption(s *Spec, d *shaped, m *meta) map[string]any {
 		m.AxisFormats = append(m.AxisFormats, right)
 	}
 	if s.Horizontal {
+		// Categories run top to bottom, in the order of the data.
+		bar.SetGlobalOptions(
+			charts.WithXAxisOpts(opts.XAxis{Type: "value"}),
+			charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true)}))
 		bar.XYReversal()
 		m.Horizontal = true
 	}

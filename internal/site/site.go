@@ -55,6 +55,7 @@ type PageData struct {
 	Root             string // relative prefix to the site root: "" or "../" …
 	Content          template.HTML
 	HasCharts        bool
+	Canonical        string // absolute URL of the page, when site.toml gives base_url
 	EChartsSrc       string
 	EChartsIntegrity string
 }
@@ -159,13 +160,15 @@ func renderPage(t *template.Template, in Input, p Page) ([]byte, error) {
 		return nil, execError(err)
 	}
 	data := PageData{
-		Site:             in.Config,
-		Page:             PageInfo{Title: p.Doc.Meta.Title, Description: p.Doc.Meta.Description, Path: p.Path},
-		Root:             root,
-		Content:          template.HTML(body.String()),
-		HasCharts:        len(p.Doc.Charts) > 0,
-		EChartsSrc:       root + "assets/echarts.min.js",
-		EChartsIntegrity: "",
+		Site:       in.Config,
+		Page:       PageInfo{Title: p.Doc.Meta.Title, Description: p.Doc.Meta.Description, Path: p.Path},
+		Root:       root,
+		Content:    template.HTML(body.String()),
+		HasCharts:  len(p.Doc.Charts) > 0,
+		EChartsSrc: root + "assets/echarts.min.js",
+	}
+	if base := in.Config.BaseURL; base != "" {
+		data.Canonical = strings.TrimSuffix(base, "/") + "/" + p.Path
 	}
 	if u := in.Config.Assets.EChartsURL; u != "" {
 		data.EChartsSrc, data.EChartsIntegrity = u, in.Config.Assets.EChartsIntegrity

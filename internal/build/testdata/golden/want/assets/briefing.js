@@ -9,8 +9,16 @@
   function symbol(cur) {
     return { "": "$", USD: "$", EUR: "\u20ac", GBP: "\u00a3", JPY: "\u00a5" }[cur] || cur + " ";
   }
+  // fixed writes y / 10^decimals, y >= 0 already scaled by 10^decimals,
+  // rounding half up like math.Round in the Go formatter.
+  function fixed(y, decimals) {
+    return (Math.round(y) / Math.pow(10, decimals)).toFixed(decimals);
+  }
+  function signOf(v, s) {
+    return v < 0 && /[1-9]/.test(s) ? MINUS : "";
+  }
   function group(v, decimals) {
-    var s = Math.abs(v).toFixed(decimals);
+    var s = fixed(Math.abs(v) * Math.pow(10, decimals), decimals);
     var parts = s.split(".");
     var out = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ",");
     if (parts[1]) out += "." + parts[1];
@@ -22,25 +30,24 @@
     var i = 0;
     while (i < units.length - 1 && v >= units[i + 1][0]) i++;
     for (;;) {
-      var x = v / units[i][0];
-      var s = x.toFixed(x < 10 && i > 0 ? 1 : 0);
+      var div = units[i][0];
+      var s = fixed(v / div, 0);
+      if (v / div < 10 && i > 0) {
+        s = fixed(v / (div / 10), 1);
+        if (s === "10.0") s = "10";
+      }
       if (parseFloat(s) >= 1000 && i < units.length - 1) { i++; continue; }
       return s + units[i][1];
     }
-  }
-  function trimZero(s) {
-    if (/\.0$/.test(s)) s = s.slice(0, -2);
-    if (s === "-0") return "0";
-    return s.replace("-", MINUS);
   }
   function formatter(name, currency) {
     return function (v) {
       if (typeof v !== "number" || !isFinite(v)) return v == null || v === "-" ? "" : String(v);
       switch (name) {
         case "integer": return group(v, 0);
-        case "money": return (v < 0 ? MINUS : "") + symbol(currency) + compact(Math.abs(v));
-        case "money_full": return (v < 0 ? MINUS : "") + symbol(currency) + group(Math.abs(v), 0);
-        case "percent": return trimZero((v * 100).toFixed(1)) + "%";
+        case "money": var m = compact(Math.abs(v)); return signOf(v, m) + symbol(currency) + m;
+        case "money_full": var f = group(Math.abs(v), 0); return signOf(v, f) + symbol(currency) + f;
+        case "percent": var p = fixed(Math.abs(v) * 100 * 10, 1).replace(/\.0$/, ""); return signOf(v, p) + p + "%";
         case "plain": return String(v);
         default: return v === Math.trunc(v) ? group(v, 0) : group(v, 1);
       }
@@ -66,6 +73,7 @@
       if (axes && axes[i] && name) {
         axes[i].axisLabel = axes[i].axisLabel || {};
         axes[i].axisLabel.formatter = formatter(name, cur);
+        if (name === "integer") axes[i].minInterval = 1;
       }
     });
     return option;
