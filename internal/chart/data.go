@@ -444,21 +444,31 @@ func (d *shaped) sortAndFold(s *Spec) {
 		}
 		d.Series = append(d.Series[:s.Top], other)
 	}
+	fold := s.Top > 0 && s.Split == "" && len(d.Categories) > s.Top
 	if s.Sort != "" || (s.Top > 0 && s.Split == "") {
-		d.sortCategories(s.Sort != "asc")
+		// Folding keeps the largest categories, whatever the order.
+		d.sortCategories(fold || s.Sort != "asc")
 	}
-	if s.Top > 0 && s.Split == "" && len(d.Categories) > s.Top {
+	if fold {
+		rests := make([]float64, len(d.Series))
 		for k := range d.Series {
 			vals := d.Series[k].Values
-			rest := math.NaN()
+			rests[k] = math.NaN()
 			for _, v := range vals[s.Top:] {
 				if !math.IsNaN(v) {
-					rest = nan0(rest) + v
+					rests[k] = nan0(rests[k]) + v
 				}
 			}
-			d.Series[k].Values = append(vals[:s.Top:s.Top], rest)
+			d.Series[k].Values = vals[:s.Top:s.Top]
 		}
-		d.Categories = append(d.Categories[:s.Top:s.Top], Other)
+		d.Categories = d.Categories[:s.Top:s.Top]
+		if s.Sort == "asc" {
+			d.sortCategories(false) // the kept ones; Other stays last
+		}
+		for k := range d.Series {
+			d.Series[k].Values = append(d.Series[k].Values, rests[k])
+		}
+		d.Categories = append(d.Categories, Other)
 	}
 }
 

@@ -61,11 +61,9 @@ func Bind(s *Spec, tables map[string]*table.Table, currency string) (*Chart, err
 	m := meta{Currency: currency}
 	if s.Type == "pie" || s.Type == "donut" {
 		obj = pieOption(s, d)
+		m.SeriesFormats = []string{d.Series[0].Format}
 	} else {
 		obj = rectOption(s, d, &m)
-	}
-	for _, sr := range d.Series {
-		m.SeriesFormats = append(m.SeriesFormats, sr.Format)
 	}
 	obj["briefing"] = m
 	top := "16"
@@ -119,6 +117,9 @@ func rectOption(s *Spec, d *shaped, m *meta) map[string]any {
 	bar.SetGlobalOptions(g...)
 	left, right := "", ""
 	var lines []charts.Overlaper
+	// Overlap puts the line series after the bars: the formats, which the
+	// chart script matches to series by index, follow the same order.
+	var barFormats, lineFormats []string
 	for _, sr := range d.Series {
 		typ := firstNonEmpty(sr.Type, chartType)
 		axis := 0
@@ -138,6 +139,7 @@ func rectOption(s *Spec, d *shaped, m *meta) map[string]any {
 				data[i] = opts.BarData{Value: jsonValue(v)}
 			}
 			bar.AddSeries(sr.Name, data, charts.WithBarChartOpts(opts.BarChart{Stack: stack, YAxisIndex: axis}))
+			barFormats = append(barFormats, sr.Format)
 			continue
 		}
 		line := charts.NewLine()
@@ -151,10 +153,12 @@ func rectOption(s *Spec, d *shaped, m *meta) map[string]any {
 		}
 		line.AddSeries(sr.Name, data, so...)
 		lines = append(lines, line)
+		lineFormats = append(lineFormats, sr.Format)
 	}
 	bar.SetXAxis(d.Categories)
 	bar.SetGlobalOptions(charts.WithXAxisOpts(opts.XAxis{Type: "category"}))
 	bar.Overlap(lines...)
+	m.SeriesFormats = append(barFormats, lineFormats...)
 	m.AxisFormats = []string{left}
 	if right != "" {
 		bar.ExtendYAxis(opts.YAxis{Type: "value", Position: "right", SplitLine: &opts.SplitLine{Show: opts.Bool(false)}})

@@ -48,11 +48,14 @@ func Value(name string, v float64, currency string) string {
 	case "integer":
 		return group(v, 0)
 	case "money":
-		return sign(v) + Symbol(currency) + compact(math.Abs(v))
+		s := compact(math.Abs(v))
+		return sign(v, s) + Symbol(currency) + s
 	case "money_full":
-		return sign(v) + Symbol(currency) + group(math.Abs(v), 0)
+		s := group(math.Abs(v), 0)
+		return sign(v, s) + Symbol(currency) + s
 	case "percent":
-		return trimZero(strconv.FormatFloat(v*100, 'f', 1, 64)) + "%"
+		s := strings.TrimSuffix(fixed(math.Abs(v)*100*10, 1), ".0")
+		return sign(v, s) + s + "%"
 	case "plain":
 		return strconv.FormatFloat(v, 'f', -1, 64)
 	}
@@ -62,11 +65,21 @@ func Value(name string, v float64, currency string) string {
 	return group(v, 1)
 }
 
-func sign(v float64) string {
-	if v < 0 {
+// sign is the real minus sign for a negative v, unless its text s shows
+// as zero.
+func sign(v float64, s string) string {
+	if v < 0 && strings.Trim(s, "0.,") != "" {
 		return "−"
 	}
 	return ""
+}
+
+// fixed writes y/10^decimals with the given decimals, where y is a
+// non-negative value already scaled by 10^decimals. It rounds half up
+// (math.Round), not to even as strconv does, so 2.5 shows as 3 here and
+// in the chart script, whose Math.round does the same.
+func fixed(y float64, decimals int) string {
+	return strconv.FormatFloat(math.Round(y)/math.Pow10(decimals), 'f', decimals, 64)
 }
 
 // compact writes 20000000 as 20M and 1e9 as 1.0B: one decimal below ten
@@ -81,12 +94,15 @@ func compact(v float64) string {
 		i++
 	}
 	for {
-		x := v / units[i].div
-		decimals := 0
-		if x < 10 && i > 0 {
-			decimals = 1
+		div := units[i].div
+		s := fixed(v/div, 0)
+		if v/div < 10 && i > 0 {
+			// Tenths are counted as v/(div/10), so that 9,950,000 is
+			// exactly 99.5 tenths of a million and rounds up.
+			if s = fixed(v/(div/10), 1); s == "10.0" {
+				s = "10" // rounds up to ten units: no decimal
+			}
 		}
-		s := strconv.FormatFloat(x, 'f', decimals, 64)
 		if r, _ := strconv.ParseFloat(s, 64); r >= 1000 && i < len(units)-1 {
 			i++
 			continue
@@ -97,7 +113,7 @@ func compact(v float64) string {
 
 // group formats v with the given decimals and thousands separators.
 func group(v float64, decimals int) string {
-	s := strconv.FormatFloat(math.Abs(v), 'f', decimals, 64)
+	s := fixed(math.Abs(v)*math.Pow10(decimals), decimals)
 	intPart, frac, _ := strings.Cut(s, ".")
 	var b strings.Builder
 	for i, c := range intPart {
@@ -114,16 +130,6 @@ func group(v float64, decimals int) string {
 		out = "−" + out
 	}
 	return out
-}
-
-func trimZero(s string) string {
-	if strings.HasSuffix(s, ".0") {
-		return strings.TrimSuffix(s, ".0")
-	}
-	if s == "-0" {
-		return "0"
-	}
-	return strings.Replace(s, "-", "−", 1)
 }
 
 var monthNames = []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}

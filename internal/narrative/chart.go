@@ -39,11 +39,18 @@ func (chartParser) Trigger() []byte { return []byte{'{'} }
 
 func (chartParser) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
 	line, seg := reader.PeekLine()
-	m := placement.FindSubmatchIndex(line)
+	// The line may be indented by up to three spaces, as any block may;
+	// pos is where the {{ starts (goldmark does not call this parser for
+	// a line indented as code).
+	pos := pc.BlockOffset()
+	if pos < 0 {
+		return nil, parser.NoChildren
+	}
+	m := placement.FindSubmatchIndex(line[pos:])
 	if m == nil {
 		return nil, parser.NoChildren
 	}
-	n := &ChartNode{Name: string(line[m[2]:m[3]]), Offset: seg.Start + m[2]}
+	n := &ChartNode{Name: string(line[pos+m[2] : pos+m[3]]), Offset: seg.Start - seg.Padding + pos + m[2]}
 	reader.Advance(seg.Len() - 1)
 	return n, parser.NoChildren
 }

@@ -134,6 +134,8 @@ func (d *Doc) check(known func(string) bool) error {
 				errs = append(errs, diag.Errorf(d.pos(n.Offset), "unknown chart %q (charts are the files in charts/, named without .toml)", n.Name))
 			}
 			d.Charts = append(d.Charts, n.Name)
+		case *ast.CodeSpan:
+			return ast.WalkSkipChildren, nil // `{{chart x}}` shows the syntax
 		case *ast.Text:
 			seg := n.Segment
 			if loc := strayPlacement.FindIndex(seg.Value(d.src)); loc != nil {

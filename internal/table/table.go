@@ -69,6 +69,7 @@ type Table struct {
 	Columns []Column
 	Rows    [][]Value
 	pos     []int32 // line and column of every cell, row-major; row and column number for spreadsheets
+	line    int32   // source line of a computed table
 }
 
 // Col returns the index of the column called name, or -1.

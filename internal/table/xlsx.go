@@ -238,16 +238,27 @@ func scanSheet(f *excelize.File, zr *zip.Reader, sheet string, headerRow, maxCol
 	scan := &sheetScan{}
 	row, col := 0, 0
 	inErr, inV := false, false
+	// RawToken is much cheaper than Token; the open elements are tracked
+	// here so that mismatched or unclosed tags are still caught.
+	var open []xml.Name
 	for {
-		tok, err := d.Token()
+		tok, err := d.RawToken()
 		if err == io.EOF {
+			if len(open) > 0 {
+				return nil, fmt.Errorf("malformed worksheet XML: unexpected end of file inside <%s>", open[len(open)-1].Local)
+			}
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("malformed worksheet XML: %v", err)
+			var se *xml.SyntaxError
+			if errors.As(err, &se) {
+				return nil, fmt.Errorf("malformed worksheet XML: %v", err)
+			}
+			return nil, fmt.Errorf("cannot read sheet: %v", err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			open = append(open, t.Name)
 			switch t.Name.Local {
 			case "row":
 				// As excelize numbers rows: r when present, else the next.
@@ -279,6 +290,11 @@ func scanSheet(f *excelize.File, zr *zip.Reader, sheet string, headerRow, maxCol
 				scan.errVal += string(t)
 			}
 		case xml.EndElement:
+			if len(open) == 0 || open[len(open)-1] != t.Name {
+				line, _ := d.InputPos()
+				return nil, fmt.Errorf("malformed worksheet XML: unexpected </%s> on line %d", t.Name.Local, line)
+			}
+			open = open[:len(open)-1]
 			switch t.Name.Local {
 			case "v":
 				inV = false

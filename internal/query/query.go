@@ -1,0 +1,364 @@
+// Package query makes every loaded table queryable with SQL at build time.
+//
+// Tables are copied into an in-memory SQLite database (modernc.org/sqlite:
+// pure Go, no server, no cgo). Numbers, money and percentages are stored as
+// REAL; dates, months and quarters as sortable text (2022-03-31, 2022-03,
+// 2024-Q2), so `WHERE month = '2022-03'` and `MAX(month)` read naturally.
+//
+// Derived tables are the files queries/NAME.sql: one SELECT each, named by
+// the file. A query may use any loaded table and any other query; they run
+// in dependency order, and a cycle is an error. Result columns get their
+// types back: from a `-- NAME: TYPE` comment at the top of the file, else
+// from a loaded column of the same name, else number when every value is
+// numeric and text otherwise. So money stays money and months stay months.
+package query
+
+import (
+	"database/sql"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/briefing-dev/briefing/internal/diag"
+	"github.com/briefing-dev/briefing/internal/table"
+)
+
+// Dir is the folder of derived-table queries.
+const Dir = "queries"
+
+// DB is an in-memory database holding the loaded tables.
+type DB struct {
+	db    *sql.DB
+	kinds map[string]table.Kind // column name → kind, from every table loaded
+}
+
+// Open copies tables into a fresh in-memory database.
+func Open(tables map[string]*table.Table) (*DB, error) {
+	db, err := sql.Open("sqlite", ":memory:")
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1) // one connection: one in-memory database
+	d := &DB{db: db, kinds: map[string]table.Kind{}}
+	for _, name := range sortedNames(tables) {
+		if err := d.Add(tables[name]); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// Close releases the database.
+func (d *DB) Close() error { return d.db.Close() }
+
+// Add copies one table into the database.
+func (d *DB) Add(t *table.Table) error {
+	cols := make([]string, len(t.Columns))
+	marks := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		typ := "TEXT"
+		if c.Kind.IsNumeric() {
+			typ = "REAL"
+		}
+		cols[i] = quoteIdent(c.Name) + " " + typ
+		marks[i] = "?"
+		if _, seen := d.kinds[c.Name]; !seen {
+			d.kinds[c.Name] = c.Kind
+		}
+	}
+	tx, err := d.db.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec("CREATE TABLE " + quoteIdent(t.Name) + " (" + strings.Join(cols, ", ") + ")"); err != nil {
+		return fmt.Errorf("table %q: %w", t.Name, err)
+	}
+	stmt, err := tx.Prepare("INSERT INTO " + quoteIdent(t.Name) + " VALUES (" + strings.Join(marks, ", ") + ")")
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	args := make([]any, len(t.Columns))
+	for _, row := range t.Rows {
+		for i, c := range t.Columns {
+			args[i] = sqlValue(c.Kind, row[i])
+		}
+		if _, err := stmt.Exec(args...); err != nil {
+			return fmt.Errorf("table %q: %w", t.Name, err)
+		}
+	}
+	return tx.Commit()
+}
+
+func sqlValue(k table.Kind, v table.Value) any {
+	switch {
+	case v.Null:
+		return nil
+	case k.IsNumeric():
+		return v.F
+	}
+	return table.Format(k, v)
+}
+
+// Source is one query to run: SQL text with the position it came from.
+type Source struct {
+	Name string
+	File string
+	Line int // line of the SQL's first line within File
+	SQL  string
+	// Types overrides result column types (column → kind).
+	Types map[string]table.Kind
+}
+
+// Run executes src and returns its result as a table.
+func (d *DB) Run(src Source) (*table.Table, error) {
+	rows, err := d.db.Query(src.SQL)
+	if err != nil {
+		return nil, sqlError(src, err)
+	}
+	defer rows.Close()
+	names, err := rows.Columns()
+	if err != nil {
+		return nil, sqlError(src, err)
+	}
+	var raw [][]any
+	for rows.Next() {
+		vals := make([]any, len(names))
+		ptrs := make([]any, len(names))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, sqlError(src, err)
+		}
+		raw = append(raw, vals)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, sqlError(src, err)
+	}
+	cols := make([]table.Column, len(names))
+	seen := map[string]bool{}
+	for i, n := range names {
+		if seen[n] {
+			return nil, diag.Errorf(src.pos(), "query %q: two result columns are called %q; name them apart with AS", src.Name, n)
+		}
+		seen[n] = true
+		cols[i] = table.Column{Name: n, Kind: d.kindOf(src, n, raw, i)}
+	}
+	t := table.New(src.Name, src.File, src.Line, cols)
+	for _, r := range raw {
+		vals := make([]table.Value, len(cols))
+		for i, c := range cols {
+			v, err := fromSQL(c, r[i])
+			if err != nil {
+				return nil, diag.Errorf(src.pos(), "query %q: %v", src.Name, err)
+			}
+			vals[i] = v
+		}
+		t.Append(vals)
+	}
+	return t, nil
+}
+
+// kindOf decides a result column's type; see the package comment.
+func (d *DB) kindOf(src Source, name string, raw [][]any, col int) table.Kind {
+	if k, ok := src.Types[name]; ok {
+		return k
+	}
+	if k, ok := d.kinds[name]; ok {
+		return k
+	}
+	for _, r := range raw {
+		switch r[col].(type) {
+		case nil, int64, float64:
+		default:
+			return table.Text
+		}
+	}
+	return table.Number
+}
+
+func fromSQL(c table.Column, v any) (table.Value, error) {
+	var text string
+	switch v := v.(type) {
+	case nil:
+		return table.Value{Null: true}, nil
+	case int64:
+		if c.Kind.IsNumeric() {
+			return table.Value{F: float64(v)}, nil
+		}
+		text = strconv.FormatInt(v, 10)
+	case float64:
+		if c.Kind.IsNumeric() {
+			return table.Value{F: v}, nil
+		}
+		text = strconv.FormatFloat(v, 'g', -1, 64)
+	case string:
+		text = v
+	case []byte:
+		text = string(v)
+	default:
+		text = fmt.Sprint(v)
+	}
+	return table.ParseText(c.Kind, text, c.Name)
+}
+
+func (s Source) pos() diag.Pos { return diag.Pos{File: s.File, Line: s.Line} }
+
+var nearToken = regexp.MustCompile(`near "([^"]+)"`)
+
+// sqlError positions a SQLite error: at the token it names when it names
+// one, else at the query's first line.
+func sqlError(src Source, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "SQL logic error: ")
+	if i := strings.LastIndex(msg, " (1)"); i > 0 && i == len(msg)-4 {
+		msg = msg[:i]
+	}
+	pos := src.pos()
+	if m := nearToken.FindStringSubmatch(msg); m != nil {
+		if off := strings.Index(src.SQL, m[1]); off >= 0 {
+			line, col := diag.LineCol([]byte(src.SQL), off)
+			pos.Line, pos.Col = src.Line+line-1, col
+		}
+	}
+	return diag.Errorf(pos, "query %q: %s", src.Name, msg)
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+func sortedNames[V any](m map[string]V) []string {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// LoadSources reads queries/*.sql. A file's leading comment lines of the
+// form `-- column: type` set result column types.
+func LoadSources(fsys fs.FS) ([]Source, error) {
+	entries, err := fs.ReadDir(fsys, Dir)
+	if err != nil {
+		if isNotExist(err) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var out []Source
+	for _, e := range entries {
+		if e.IsDir() || path.Ext(e.Name()) != ".sql" {
+			continue
+		}
+		file := path.Join(Dir, e.Name())
+		b, err := fs.ReadFile(fsys, file)
+		if err != nil {
+			return nil, err
+		}
+		src, err := parseSource(file, string(b))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, src)
+	}
+	return out, nil
+}
+
+var (
+	validName   = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	typeComment = regexp.MustCompile(`^--\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([a-z]+)\s*$`)
+)
+
+func parseSource(file, text string) (Source, error) {
+	name := strings.TrimSuffix(path.Base(file), ".sql")
+	if !validName.MatchString(name) {
+		return Source{}, diag.Errorf(diag.Pos{File: file}, "query file name %q: use lower-case letters, digits and _ (it becomes the table name)", name)
+	}
+	src := Source{Name: name, File: file, Line: 1, SQL: text, Types: map[string]table.Kind{}}
+	for i, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if !strings.HasPrefix(line, "--") {
+			break
+		}
+		if m := typeComment.FindStringSubmatch(line); m != nil {
+			k, err := table.ParseKind(m[2])
+			if err != nil {
+				return Source{}, diag.Errorf(diag.Pos{File: file, Line: i + 1, Col: strings.Index(line, m[2]) + 1}, "%v", err)
+			}
+			src.Types[m[1]] = k
+		}
+	}
+	if strings.TrimSpace(stripComments(text)) == "" {
+		return Source{}, diag.Errorf(diag.Pos{File: file, Line: 1, Col: 1}, "query %q is empty", name)
+	}
+	return src, nil
+}
+
+func stripComments(s string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(s, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(line), "--") {
+			b.WriteString(line)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+var identifier = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+
+// Order sorts queries so that each runs after the queries it reads. A
+// query that reads itself, directly or through others, is an error.
+func Order(srcs []Source) ([]Source, error) {
+	byName := map[string]int{}
+	for i, s := range srcs {
+		byName[s.Name] = i
+	}
+	deps := make([][]int, len(srcs))
+	for i, s := range srcs {
+		for _, id := range identifier.FindAllString(strings.ToLower(stripComments(s.SQL)), -1) {
+			if j, ok := byName[id]; ok && !slices.Contains(deps[i], j) {
+				deps[i] = append(deps[i], j)
+			}
+		}
+	}
+	const (
+		unseen = iota
+		visiting
+		done
+	)
+	state := make([]int, len(srcs))
+	var out []Source
+	var visit func(i int, chain []string) error
+	visit = func(i int, chain []string) error {
+		switch state[i] {
+		case done:
+			return nil
+		case visiting:
+			return diag.Errorf(srcs[i].pos(), "query %q depends on itself: %s", srcs[i].Name, strings.Join(append(chain, srcs[i].Name), " → "))
+		}
+		state[i] = visiting
+		for _, j := range deps[i] {
+			if err := visit(j, append(chain, srcs[i].Name)); err != nil {
+				return err
+			}
+		}
+		state[i] = done
+		out = append(out, srcs[i])
+		return nil
+	}
+	for i := range srcs {
+		if err := visit(i, nil); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,120 @@
+package site
+
+import (
+	"bytes"
+	"encoding/json"
+	"os/exec"
+	"testing"
+
+	"github.com/briefing-dev/briefing/internal/format"
+)
+
+// chartHarness runs assets/briefing.js in a bare node VM with just enough of
+// a DOM and of echarts to draw one chart, then reads back the formatters
+// the script attached to each series (tooltip) and to the value axis.
+const chartHarness = `
+const fs = require("fs");
+const vm = require("vm");
+const input = JSON.parse(fs.readFileSync(0, "utf8"));
+const out = {};
+for (const cur of input.currencies) {
+  let got = null;
+  const option = {
+    series: input.names.map(() => ({ type: "bar" })),
+    yAxis: [{ type: "value" }],
+    briefing: { currency: cur, seriesFormats: input.names, axisFormats: ["money"] },
+  };
+  const el = { getAttribute: () => "x-option" };
+  vm.runInNewContext(input.script, {
+    document: {
+      readyState: "complete",
+      querySelectorAll: () => [el],
+      getElementById: () => ({ textContent: JSON.stringify(option) }),
+    },
+    window: { addEventListener() {} },
+    echarts: { init: () => ({ setOption(o) { got = o; }, resize() {} }) },
+  });
+  if (!got) throw new Error("briefing.js did not call setOption");
+  if ("briefing" in got) throw new Error("option.briefing was handed to echarts");
+  const res = {};
+  got.series.forEach((s, i) => { res[input.names[i]] = input.values.map((v) => s.tooltip.valueFormatter(v)); });
+  res["axis:money"] = input.values.map((v) => got.yAxis[0].axisLabel.formatter(v));
+  out[cur] = res;
+}
+process.stdout.write(JSON.stringify(out));
+`
+
+// TestChartScriptFormatsLikeGo checks the promise of package format: the
+// chart script's axis and tooltip strings are the ones the Go formatter
+// writes into prose and data tables. The Go side is checked by hand in
+// internal/format; this test holds the script to it.
+func TestChartScriptFormatsLikeGo(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not installed; cannot run assets/briefing.js")
+	}
+	script, err := defaults.ReadFile("defaults/assets/briefing.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := []float64{
+		0, 1, 7, -7, 0.04, -0.04, 0.15, 0.7, -0.7, 2.25, 2.5, -2.5, 12.5, 999.4, 999.5, 999.6,
+		1234, 1234.4, 1234.5, 1234.56, -1234.5, 9940, 9999, 10_000, 12_345, 999_499, 999_500, 999_999,
+		1e6, 9_940_000, 9_950_000, 9_960_000, 20e6, 20.4e6, 20.6e6, 83e6, -83e6, 83e6 * 12, 999.6e6,
+		1e9, 1.5e12, 2.5e15, 20.0 / 83, 0.29, -0.05, -0.053, -0.0001, -0.0004, 0.00125, 0.0125, 1.5,
+	}
+	currencies := []string{"USD", "EUR", "CHF"}
+	in, err := json.Marshal(map[string]any{
+		"script": string(script), "names": format.Names, "values": values, "currencies": currencies,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(node, "-e", chartHarness)
+	cmd.Stdin = bytes.NewReader(in)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node: %v\n%s", err, stderr.String())
+	}
+	var got map[string]map[string][]string
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("harness output %q: %v", out, err)
+	}
+	for _, cur := range currencies {
+		names := append([]string{"axis:money"}, format.Names...)
+		for _, name := range names {
+			goName := name
+			if name == "axis:money" {
+				goName = "money"
+			}
+			js := got[cur][name]
+			if len(js) != len(values) {
+				t.Fatalf("%s %s: got %d strings from the script, want %d", cur, name, len(js), len(values))
+			}
+			for i, v := range values {
+				if want := format.Value(goName, v, cur); js[i] != want {
+					t.Errorf("%s %s(%v): script writes %q, Go writes %q", cur, name, v, js[i], want)
+				}
+			}
+		}
+	}
+	// A few by hand, so that the test fails if both sides go wrong alike.
+	for _, c := range []struct {
+		name string
+		i    int
+		want string
+	}{
+		{"money", 30, "$10M"},     // 9_950_000
+		{"money", 36, "−$83M"},    // -83e6
+		{"percent", 42, "24.1%"},  // 20/83
+		{"percent", 44, "−5%"},    // -0.05
+		{"integer", 10, "3"},      // 2.5
+		{"number", 19, "1,234.6"}, // 1234.56
+	} {
+		if got := got["USD"][c.name][c.i]; got != c.want {
+			t.Errorf("script %s(%v) = %q, want %q", c.name, values[c.i], got, c.want)
+		}
+	}
+}
