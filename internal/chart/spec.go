@@ -189,8 +189,11 @@ func aggOf(own, chart string) string {
 }
 
 func (s *Spec) checkFormat(name string, pos diag.Pos) error {
-	if name != "" && !format.Valid(name) {
-		return s.errf(pos, "unknown format %q (want one of %s)", name, strings.Join(format.Names, ", "))
+	if name == "" {
+		return nil
+	}
+	if sp, err := format.ParseSpec(name); err != nil || !sp.Numeric() {
+		return s.errf(pos, "unknown format %q (want one of %s, optionally with :DECIMALS)", name, strings.Join(format.NumericNames, ", "))
 	}
 	return nil
 }

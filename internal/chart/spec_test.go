@@ -37,12 +37,12 @@ func TestParseSpecErrors(t *testing.T) {
 		{
 			"unknown format",
 			"type = \"bar\"\n" + head + "format = \"currency\"\n",
-			`charts/x.toml:5:10: chart "x": unknown format "currency" (want one of number, integer, money, money_full, percent, plain)`,
+			`charts/x.toml:5:10: chart "x": unknown format "currency" (want one of number, integer, money, money_full, percent, change, pp, multiple, ordinal, plain, optionally with :DECIMALS)`,
 		},
 		{
 			"unknown series format",
 			"type = \"combo\"\ntable = \"t\"\nx = \"a\"\n[[series]]\ny = \"b\"\n[[series]]\ny = \"c\"\n  format = \"dollars\"\n",
-			`charts/x.toml:8:12: chart "x": unknown format "dollars" (want one of number, integer, money, money_full, percent, plain)`,
+			`charts/x.toml:8:12: chart "x": unknown format "dollars" (want one of number, integer, money, money_full, percent, change, pp, multiple, ordinal, plain, optionally with :DECIMALS)`,
 		},
 		{
 			"combo with one series",

@@ -7,22 +7,63 @@ package format
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
 
-// Names lists the formats a chart or table may name.
-var Names = []string{"number", "integer", "money", "money_full", "percent", "plain"}
-
-// Valid reports whether name is a known format.
-func Valid(name string) bool {
-	for _, n := range Names {
-		if n == name {
-			return true
-		}
-	}
-	return false
+// Names lists the formats a chart, table or figure may name. A name may
+// carry a number of decimals after a colon: number:2, percent:0, change:1.
+var Names = []string{
+	"number", "integer", "money", "money_full", "percent", "change", "pp",
+	"multiple", "ordinal", "plain", "month", "quarter", "date", "text",
 }
+
+// Valid reports whether spec is a known format, with or without decimals.
+func Valid(spec string) bool {
+	_, err := ParseSpec(spec)
+	return err == nil
+}
+
+// Spec is a parsed format: a name and, optionally, fixed decimals.
+type Spec struct {
+	Name     string
+	Decimals int // -1: the format's own rule
+}
+
+func (s Spec) String() string {
+	if s.Decimals < 0 {
+		return s.Name
+	}
+	return s.Name + ":" + strconv.Itoa(s.Decimals)
+}
+
+// ParseSpec parses "percent" or "percent:1".
+func ParseSpec(s string) (Spec, error) {
+	name, dec, hasDec := strings.Cut(s, ":")
+	if !slices.Contains(Names, name) {
+		return Spec{}, fmt.Errorf("unknown format %q (want one of %s, optionally with :DECIMALS)", s, strings.Join(Names, ", "))
+	}
+	sp := Spec{Name: name, Decimals: -1}
+	if hasDec {
+		d, err := strconv.Atoi(dec)
+		if err != nil || d < 0 || d > 6 {
+			return Spec{}, fmt.Errorf("format %q: decimals must be 0 to 6", s)
+		}
+		if !slices.Contains(NumericNames, name) || name == "integer" || name == "ordinal" {
+			return Spec{}, fmt.Errorf("format %q: %s takes no decimals", s, name)
+		}
+		sp.Decimals = d
+	}
+	return sp, nil
+}
+
+// NumericNames lists the formats that show quantities.
+var NumericNames = []string{"number", "integer", "money", "money_full", "percent", "change", "pp", "multiple", "ordinal", "plain"}
+
+// Numeric reports whether the format shows a quantity (as opposed to a
+// month, quarter, date or text).
+func (s Spec) Numeric() bool { return slices.Contains(NumericNames, s.Name) }
 
 // Symbol returns the display symbol of an ISO 4217 currency code.
 func Symbol(currency string) string {
@@ -39,30 +80,174 @@ func Symbol(currency string) string {
 	return currency + " "
 }
 
-// Value formats v with the named format. Unknown names format as number.
+// Formatter formats values for one briefing: its currency, its locale's
+// separators and its fiscal year.
+type Formatter struct {
+	Currency    string
+	Group       string // thousands separator
+	Decimal     string // decimal separator
+	FiscalStart int    // month the fiscal year starts, 1 = January (calendar quarters)
+}
+
+// Options configure a Formatter.
+type Options struct {
+	Currency    string // ISO 4217, default USD
+	Locale      string // BCP 47, default en-US
+	FiscalStart int    // 1–12, default 1
+}
+
+// New returns a Formatter for opt.
+func New(opt Options) (*Formatter, error) {
+	f := &Formatter{Currency: opt.Currency, FiscalStart: opt.FiscalStart}
+	if f.Currency == "" {
+		f.Currency = "USD"
+	}
+	if f.FiscalStart == 0 {
+		f.FiscalStart = 1
+	}
+	if f.FiscalStart < 1 || f.FiscalStart > 12 {
+		return nil, fmt.Errorf("fiscal year start %d: want a month, 1 to 12", f.FiscalStart)
+	}
+	var err error
+	if f.Group, f.Decimal, err = separators(opt.Locale); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// Default is the en-US, USD, calendar-year formatter.
+var Default = &Formatter{Currency: "USD", Group: ",", Decimal: ".", FiscalStart: 1}
+
+// Value formats v with the named format in the default formatter. NaN and
+// infinities show as n/a.
 func Value(name string, v float64, currency string) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
+	f := *Default
+	f.Currency = currency
+	sp, err := ParseSpec(name)
+	if err != nil {
+		sp = Spec{Name: "number", Decimals: -1}
+	}
+	s, err := f.Number(sp, v)
+	if err != nil {
 		return "n/a"
 	}
-	switch name {
+	return s
+}
+
+// Number formats a quantity. NaN and infinities are errors: a briefing
+// never shows them.
+func (f *Formatter) Number(sp Spec, v float64) (string, error) {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "", fmt.Errorf("%v is not a number that can be shown", v)
+	}
+	d := sp.Decimals
+	switch sp.Name {
 	case "integer":
-		return group(v, 0)
+		return f.group(v, 0), nil
 	case "money":
-		s := compact(math.Abs(v))
-		return sign(v, s) + Symbol(currency) + s
+		var s string
+		if d >= 0 {
+			s = f.compactFixed(math.Abs(v), d)
+		} else {
+			s = f.local(compact(math.Abs(v)))
+		}
+		return sign(v, s) + Symbol(f.Currency) + s, nil
 	case "money_full":
-		s := group(math.Abs(v), 0)
-		return sign(v, s) + Symbol(currency) + s
+		s := f.group(math.Abs(v), max(d, 0))
+		return sign(v, s) + Symbol(f.Currency) + s, nil
 	case "percent":
-		s := strings.TrimSuffix(fixed(math.Abs(v)*100*10, 1), ".0")
-		return sign(v, s) + s + "%"
+		s := f.trimmed(math.Abs(v)*100, d, 1)
+		return sign(v, s) + s + "%", nil
+	case "change":
+		s := f.trimmed(math.Abs(v)*100, d, 1)
+		return signed(v, s) + s + "%", nil
+	case "pp":
+		s := f.trimmed(math.Abs(v)*100, d, 1)
+		return signed(v, s) + s + " pp", nil
+	case "multiple":
+		if d < 0 {
+			d = 1
+		}
+		return f.group(v, d) + "×", nil
+	case "ordinal":
+		return ordinal(v), nil
 	case "plain":
-		return strconv.FormatFloat(v, 'f', -1, 64)
+		return strconv.FormatFloat(v, 'f', d, 64), nil
+	case "number":
+		if d >= 0 {
+			return f.group(v, d), nil
+		}
+		if v == math.Trunc(v) {
+			return f.group(v, 0), nil
+		}
+		return f.group(v, 1), nil
 	}
-	if v == math.Trunc(v) {
-		return group(v, 0)
+	return "", fmt.Errorf("format %s does not show numbers", sp.Name)
+}
+
+// trimmed writes v with d decimals, or with def decimals and a trailing .0
+// dropped when d is unset: 24.1, 25.
+func (f *Formatter) trimmed(v float64, d, def int) string {
+	if d >= 0 {
+		return f.local(fixed(v*math.Pow10(d), d))
 	}
-	return group(v, 1)
+	return f.local(strings.TrimSuffix(fixed(v*math.Pow10(def), def), ".0"))
+}
+
+// local swaps the decimal point for the locale's.
+func (f *Formatter) local(s string) string {
+	if f.Decimal == "." {
+		return s
+	}
+	return strings.Replace(s, ".", f.Decimal, 1)
+}
+
+func (f *Formatter) compactFixed(v float64, d int) string {
+	units := []struct {
+		div    float64
+		suffix string
+	}{{1, ""}, {1e3, "K"}, {1e6, "M"}, {1e9, "B"}, {1e12, "T"}}
+	i := 0
+	for i < len(units)-1 && v >= units[i+1].div {
+		i++
+	}
+	for {
+		s := fixed(v/units[i].div*math.Pow10(d), d)
+		if r, _ := strconv.ParseFloat(s, 64); r >= 1000 && i < len(units)-1 {
+			i++
+			continue
+		}
+		return f.local(s) + units[i].suffix
+	}
+}
+
+// signed is + or the real minus sign, or nothing for a value that shows as
+// zero.
+func signed(v float64, s string) string {
+	if strings.Trim(s, "0.,") == "" {
+		return ""
+	}
+	if v < 0 {
+		return "−"
+	}
+	return "+"
+}
+
+func ordinal(v float64) string {
+	n := int64(math.Round(v))
+	suffix := "th"
+	if n%100 < 11 || n%100 > 13 {
+		switch n % 10 {
+		case 1, -1:
+			suffix = "st"
+		case 2, -2:
+			suffix = "nd"
+		case 3, -3:
+			suffix = "rd"
+		}
+	}
+	s := strconv.FormatInt(n, 10)
+	return strings.Replace(s, "-", "−", 1) + suffix
 }
 
 // sign is the real minus sign for a negative v, unless its text s shows
@@ -111,14 +296,21 @@ func compact(v float64) string {
 	}
 }
 
-// group formats v with the given decimals and thousands separators.
-func group(v float64, decimals int) string {
+// group formats v with the given decimals and the locale's separators.
+func (f *Formatter) group(v float64, decimals int) string {
+	s := groupWith(v, decimals, f.Group)
+	return f.local(s)
+}
+
+// groupWith formats v with the given decimals, thousands separated by sep
+// and a "." decimal point.
+func groupWith(v float64, decimals int, sep string) string {
 	s := fixed(math.Abs(v)*math.Pow10(decimals), decimals)
 	intPart, frac, _ := strings.Cut(s, ".")
 	var b strings.Builder
 	for i, c := range intPart {
 		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
+			b.WriteString(sep)
 		}
 		b.WriteRune(c)
 	}
@@ -126,7 +318,7 @@ func group(v float64, decimals int) string {
 	if frac != "" {
 		out += "." + frac
 	}
-	if v < 0 && strings.Trim(out, "0.,") != "" {
+	if v < 0 && strings.Trim(out, "0.,"+sep) != "" {
 		out = "−" + out
 	}
 	return out

@@ -158,6 +158,20 @@ func TestValid(t *testing.T) {
 		{"money_full", true},
 		{"percent", true},
 		{"plain", true},
+		{"change", true},
+		{"pp", true},
+		{"multiple", true},
+		{"ordinal", true},
+		{"month", true},
+		{"quarter", true},
+		{"date", true},
+		{"text", true},
+		{"percent:1", true},
+		{"number:0", true},
+		{"number:7", false},
+		{"number:x", false},
+		{"month:1", false},
+		{"integer:2", false},
 		{"", false},
 		{"Money", false},
 		{"currency", false},
@@ -168,8 +182,8 @@ func TestValid(t *testing.T) {
 			t.Errorf("Valid(%q) = %v, want %v", tt.name, got, tt.want)
 		}
 	}
-	if len(Names) != 6 {
-		t.Errorf("Names = %v, want the six documented formats", Names)
+	if len(Names) != 14 || len(NumericNames) != 10 {
+		t.Errorf("Names = %v, NumericNames = %v: want the 14 and 10 documented formats", Names, NumericNames)
 	}
 }
 

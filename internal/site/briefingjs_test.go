@@ -22,7 +22,7 @@ for (const cur of input.currencies) {
   const option = {
     series: input.names.map(() => ({ type: "bar" })),
     yAxis: [{ type: "value" }],
-    briefing: { currency: cur, seriesFormats: input.names, axisFormats: ["money"] },
+    briefing: Object.assign({ currency: cur, seriesFormats: input.names, axisFormats: ["money"] }, input.locales[cur] || {}),
   };
   const el = { getAttribute: () => "x-option" };
   vm.runInNewContext(input.script, {
@@ -64,8 +64,17 @@ func TestChartScriptFormatsLikeGo(t *testing.T) {
 		1e9, 1.5e12, 2.5e15, 20.0 / 83, 0.29, -0.05, -0.053, -0.0001, -0.0004, 0.00125, 0.0125, 1.5,
 	}
 	currencies := []string{"USD", "EUR", "CHF"}
+	// EUR runs with German separators, to hold the script to the locale
+	// rules as well.
+	formatters := map[string]*format.Formatter{
+		"USD": {Currency: "USD", Group: ",", Decimal: ".", FiscalStart: 1},
+		"EUR": {Currency: "EUR", Group: ".", Decimal: ",", FiscalStart: 1},
+		"CHF": {Currency: "CHF", Group: ",", Decimal: ".", FiscalStart: 1},
+	}
+	names := append(append([]string{}, format.NumericNames...), "number:2", "percent:0", "money:2", "change:0", "money_full:2", "multiple:2")
 	in, err := json.Marshal(map[string]any{
-		"script": string(script), "names": format.Names, "values": values, "currencies": currencies,
+		"script": string(script), "names": names, "values": values, "currencies": currencies,
+		"locales": map[string]map[string]string{"EUR": {"group": ".", "decimal": ","}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +92,7 @@ func TestChartScriptFormatsLikeGo(t *testing.T) {
 		t.Fatalf("harness output %q: %v", out, err)
 	}
 	for _, cur := range currencies {
-		names := append([]string{"axis:money"}, format.Names...)
+		names := append([]string{"axis:money"}, names...)
 		for _, name := range names {
 			goName := name
 			if name == "axis:money" {
@@ -94,7 +103,15 @@ func TestChartScriptFormatsLikeGo(t *testing.T) {
 				t.Fatalf("%s %s: got %d strings from the script, want %d", cur, name, len(js), len(values))
 			}
 			for i, v := range values {
-				if want := format.Value(goName, v, cur); js[i] != want {
+				sp, err := format.ParseSpec(goName)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := formatters[cur].Number(sp, v)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if js[i] != want {
 					t.Errorf("%s %s(%v): script writes %q, Go writes %q", cur, name, v, js[i], want)
 				}
 			}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -76,42 +75,22 @@ func writeBenchWorkbook(path string) error {
 	return f.SaveAs(path)
 }
 
-var (
-	benchOnce sync.Once
-	benchDir  string
-	benchErr  error
-)
-
 var benchIn = flag.String("workbook", "", "directory holding an already written "+benchFile+" for the benchmarks to read instead of writing one")
 
-// benchWorkbook writes the workbook once per test binary run and returns
-// its directory; TestMain removes it. With -workbook dir, the benchmarks
-// read dir/bench100k.xlsx instead, so that a measurement of the process
-// (peak RSS) does not include writing it.
+// benchWorkbook returns a directory holding the benchmark workbook: a
+// fresh b.TempDir with the workbook written into it (before the timed
+// loop), or, with -workbook dir, dir itself, so that a measurement of the
+// whole process (peak RSS) does not include writing it.
 func benchWorkbook(b *testing.B) string {
 	b.Helper()
 	if *benchIn != "" {
 		return *benchIn
 	}
-	benchOnce.Do(func() {
-		benchDir, benchErr = os.MkdirTemp("", "briefing-table-bench-")
-		if benchErr == nil {
-			benchErr = writeBenchWorkbook(filepath.Join(benchDir, benchFile))
-		}
-	})
-	if benchErr != nil {
-		b.Fatal(benchErr)
+	dir := b.TempDir()
+	if err := writeBenchWorkbook(filepath.Join(dir, benchFile)); err != nil {
+		b.Fatal(err)
 	}
-	return benchDir
-}
-
-func TestMain(m *testing.M) {
-	flag.Parse()
-	code := m.Run()
-	if benchDir != "" {
-		os.RemoveAll(benchDir)
-	}
-	os.Exit(code)
+	return dir
 }
 
 var benchOut = flag.String("out", "", "TestWriteBenchWorkbook writes the 100k-row benchmark workbook to this path")

@@ -30,15 +30,15 @@ import (
 const allocBound = 64 << 20
 
 // loadMeasured loads spec from fsys and returns what Load returned and how
-// many bytes it allocated in all.
-func loadMeasured(t *testing.T, fsys fs.FS, spec table.Spec, lim table.Limits) (*table.Table, error, uint64) {
+// many bytes it allocated in all. Tests using it must not run in parallel.
+func loadMeasured(t *testing.T, fsys fs.FS, spec table.Spec, lim table.Limits) (*table.Table, uint64, error) {
 	t.Helper()
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	tb, err := table.Load(fsys, spec, lim)
 	runtime.ReadMemStats(&after)
-	return tb, err, after.TotalAlloc - before.TotalAlloc
+	return tb, after.TotalAlloc - before.TotalAlloc, err
 }
 
 // cellTexts returns the canonical text of every cell, row by row, with the
@@ -317,7 +317,7 @@ func TestFixtures(t *testing.T) {
 		t.Run(fx.file+"/"+fx.name, func(t *testing.T) {
 			spec := fx.spec
 			spec.Name, spec.File = "fx", fx.file
-			tb, err, alloc := loadMeasured(t, fsys, spec, table.DefaultLimits)
+			tb, alloc, err := loadMeasured(t, fsys, spec, table.DefaultLimits)
 			t.Logf("allocated %d KiB; error: %v", alloc>>10, err)
 			if alloc > allocBound {
 				t.Errorf("Load allocated %d MiB, over the %d MiB bound", alloc>>20, allocBound>>20)
@@ -425,7 +425,7 @@ func TestXLSXLastColumn(t *testing.T) {
 			}
 		})
 		fsys := fstest.MapFS{"wide.xlsx": {Data: data}}
-		_, err, alloc := loadMeasured(t, fsys, table.Spec{Name: "w", File: "wide.xlsx"}, table.DefaultLimits)
+		_, alloc, err := loadMeasured(t, fsys, table.Spec{Name: "w", File: "wide.xlsx"}, table.DefaultLimits)
 		want := "wide.xlsx: Sheet1!XFD2: data beyond column IV; at most 256 columns are read"
 		if err == nil || err.Error() != want {
 			t.Errorf("error:\n got %v\nwant %s", err, want)
@@ -435,7 +435,7 @@ func TestXLSXLastColumn(t *testing.T) {
 		}
 		lim := table.DefaultLimits
 		lim.MaxCols = 300
-		_, err, _ = loadMeasured(t, fsys, table.Spec{Name: "w", File: "wide.xlsx"}, lim)
+		_, _, err = loadMeasured(t, fsys, table.Spec{Name: "w", File: "wide.xlsx"}, lim)
 		want = "wide.xlsx: Sheet1!XFD2: data beyond column KN; at most 300 columns are read"
 		if err == nil || err.Error() != want {
 			t.Errorf("with 300 columns allowed:\n got %v\nwant %s", err, want)
@@ -447,7 +447,7 @@ func TestXLSXLastColumn(t *testing.T) {
 		f.SetCellValue("Sheet1", "XFD1", "Far")
 		setRow(t, f, "Sheet1", 2, "a", "b")
 		fsys := fstest.MapFS{"wide.xlsx": {Data: xlsxBytes(t, f)}}
-		_, err, _ := loadMeasured(t, fsys, table.Spec{Name: "w", File: "wide.xlsx"}, table.DefaultLimits)
+		_, _, err := loadMeasured(t, fsys, table.Spec{Name: "w", File: "wide.xlsx"}, table.DefaultLimits)
 		want := "wide.xlsx: Sheet1!XFD1: data beyond column IV; at most 256 columns are read"
 		if err == nil || err.Error() != want {
 			t.Errorf("error:\n got %v\nwant %s", err, want)
@@ -473,7 +473,7 @@ func TestXLSXLastColumn(t *testing.T) {
 			t.Fatal("the edited sheet has no empty XFD2001 cell")
 		}
 		fsys := fstest.MapFS{"wide.xlsx": {Data: data}}
-		tb, err, alloc := loadMeasured(t, fsys, table.Spec{Name: "w", File: "wide.xlsx"}, table.DefaultLimits)
+		tb, alloc, err := loadMeasured(t, fsys, table.Spec{Name: "w", File: "wide.xlsx"}, table.DefaultLimits)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -602,7 +602,7 @@ func TestXLSXZipLimits(t *testing.T) {
 		}
 		lim := table.DefaultLimits
 		lim.MaxUnzipped = 1 << 20
-		_, err, alloc := loadMeasured(t, fstest.MapFS{"big.xlsx": {Data: data}}, table.Spec{Name: "t", File: "big.xlsx"}, lim)
+		_, alloc, err := loadMeasured(t, fstest.MapFS{"big.xlsx": {Data: data}}, table.Spec{Name: "t", File: "big.xlsx"}, lim)
 		t.Logf("allocated %d KiB; error: %v", alloc>>10, err)
 		if err == nil || !strings.HasPrefix(err.Error(), "big.xlsx: not a readable workbook: ") || !strings.Contains(err.Error(), "1048576") {
 			t.Errorf("error %v: want a refusal naming big.xlsx and the 1048576-byte limit", err)
@@ -622,7 +622,7 @@ func TestXLSXZipLimits(t *testing.T) {
 		if len(data) > 2<<20 {
 			t.Fatalf("test workbook is %d bytes; meant to be small on disk", len(data))
 		}
-		_, err, alloc := loadMeasured(t, fstest.MapFS{"bomb.xlsx": {Data: data}}, table.Spec{Name: "t", File: "bomb.xlsx"}, table.DefaultLimits)
+		_, alloc, err := loadMeasured(t, fstest.MapFS{"bomb.xlsx": {Data: data}}, table.Spec{Name: "t", File: "bomb.xlsx"}, table.DefaultLimits)
 		t.Logf("allocated %d KiB; error: %v", alloc>>10, err)
 		if err == nil || !strings.HasPrefix(err.Error(), "bomb.xlsx: ") {
 			t.Errorf("error %v: want a refusal naming bomb.xlsx", err)
