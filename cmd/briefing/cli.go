@@ -38,7 +38,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"build", "build the briefing site", "briefing build [-o DIR] [--base-url URL] [-q] [SITE_DIR]", runBuild},
+		{"build", "build the briefing site", "briefing build [-o DIR] [--base-url URL] [--strict] [-q] [SITE_DIR]", runBuild},
 		{"version", "print the version", "briefing version", runVersion},
 		{"help", "show help for a command", "briefing help [COMMAND]", nil},
 	}
@@ -120,11 +120,12 @@ func newFlags(name, usage string, args []string, stdout, stderr io.Writer) *flag
 func runBuild(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("build", commands()[0].usage, args, stdout, stderr)
 	var out, baseURL string
-	var quiet bool
+	var quiet, strict bool
 	fs.StringVar(&out, "o", "", "output `DIR` (default: output in site.toml, else SITE_DIR/output)")
 	fs.StringVar(&out, "out", "", "same as -o `DIR`")
 	fs.StringVar(&baseURL, "base-url", "", "`URL` the site is published at (overrides base_url in site.toml)")
 	fs.BoolVar(&quiet, "q", false, "print nothing on success")
+	fs.BoolVar(&strict, "strict", false, "treat warnings (values shown with a fallback) as errors")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -159,6 +160,12 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stderr, "briefing: warning: %v\n", w)
+	}
+	if strict && len(res.Warnings) > 0 {
+		return res.Warnings[0]
+	}
 	outAbs, err := outputDir(siteAbs, out, res.Config.Output)
 	if err != nil {
 		return err
@@ -171,7 +178,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	}
 	if !quiet {
 		fmt.Fprintf(stdout, "built %d pages, %d charts, %d tables in %s → %s\n",
-			res.Pages, len(res.Charts), len(res.Tables), time.Since(start).Round(time.Millisecond), display(outAbs))
+			res.Pages+res.RowPages, len(res.Charts), len(res.Tables), time.Since(start).Round(time.Millisecond), display(outAbs))
 	}
 	return nil
 }

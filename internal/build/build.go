@@ -1,7 +1,7 @@
 // Package build is the one orchestrator: it reads a briefing's sources from
 // an fs.FS and returns its output as in-memory files.
 //
-//	site.toml → tables → charts → narrative → pages + assets
+//	site.toml → tables → queries → figures → charts, tables, narrative → pages + assets
 //
 // Build writes nothing; Write (write.go) puts the files on disk, atomically.
 // Everything is read through the fs.FS the caller gives, normally an
@@ -13,17 +13,19 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"html/template"
 	"io/fs"
-	"path"
-	"sort"
 	"strings"
 
 	"github.com/briefing-dev/briefing/internal/chart"
 	"github.com/briefing-dev/briefing/internal/config"
 	"github.com/briefing-dev/briefing/internal/diag"
-	"github.com/briefing-dev/briefing/internal/narrative"
+	"github.com/briefing-dev/briefing/internal/figure"
+	"github.com/briefing-dev/briefing/internal/format"
+	"github.com/briefing-dev/briefing/internal/query"
 	"github.com/briefing-dev/briefing/internal/site"
 	"github.com/briefing-dev/briefing/internal/table"
+	"github.com/briefing-dev/briefing/internal/tableview"
 )
 
 // The pinned ECharts: package.json names the version, and the build refuses
@@ -51,11 +53,13 @@ type Options struct {
 
 // Result is a finished build.
 type Result struct {
-	Config *config.Site
-	Files  site.Files
-	Tables map[string]*table.Table
-	Charts map[string]*chart.Chart
-	Pages  int
+	Config   *config.Site
+	Files    site.Files
+	Tables   map[string]*table.Table // loaded tables and query results
+	Charts   map[string]*chart.Chart // every chart placed, by name (one row's binding for per-row charts)
+	Pages    int                     // pages from content files
+	RowPages int                     // pages made per row
+	Warnings []*diag.Error           // problems shown with a fallback; errors under --strict
 }
 
 // Build reads the briefing in fsys and renders it.
@@ -67,16 +71,43 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 	if opt.BaseURL != "" {
 		cfg.BaseURL = opt.BaseURL
 	}
+	fm, err := format.New(format.Options{Currency: cfg.Currency, Locale: cfg.Locale, FiscalStart: cfg.FiscalYearStart})
+	if err != nil {
+		return nil, diag.Errorf(cfg.Pos("locale"), "%v", err)
+	}
 	r := &Result{Config: cfg}
 	if r.Tables, err = loadTables(fsys, cfg, opt); err != nil {
 		return nil, err
 	}
-	if r.Charts, err = bindCharts(fsys, cfg, r.Tables); err != nil {
-		return nil, err
-	}
-	pages, err := loadPages(fsys, r.Charts)
+	db, err := query.Open(r.Tables)
 	if err != nil {
 		return nil, err
+	}
+	defer db.Close()
+	if err := runQueries(fsys, db, r.Tables); err != nil {
+		return nil, err
+	}
+	figs, err := figure.Load(fsys, db, checkFormat)
+	if err != nil {
+		return nil, err
+	}
+	r.Warnings = append(r.Warnings, figs.Warnings...)
+	x := &refs{fm: fm, figs: figs, tables: r.Tables}
+	if x.charts, err = loadChartSpecs(fsys); err != nil {
+		return nil, err
+	}
+	if x.views, err = tableview.LoadSpecs(fsys); err != nil {
+		return nil, err
+	}
+	pages, err := x.pages(fsys)
+	if err != nil {
+		return nil, err
+	}
+	r.Charts = map[string]*chart.Chart{}
+	for _, p := range pages {
+		for name, c := range p.Charts {
+			r.Charts[name] = c
+		}
 	}
 	tmpl, err := site.LoadTemplates(fsys)
 	if err != nil {
@@ -86,15 +117,30 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.Files, err = site.Render(tmpl, site.Input{Config: cfg, Pages: pages, Charts: r.Charts, ECharts: echarts})
-	if err != nil {
+	in := site.Input{Config: cfg, Pages: pages, ECharts: echarts, Funcs: template.FuncMap{"fig": x.templateFig}}
+	if r.Files, err = site.Render(tmpl, in); err != nil {
 		return nil, err
 	}
 	if err := addStatic(fsys, r.Files); err != nil {
 		return nil, err
 	}
-	r.Pages = len(pages)
+	for _, p := range pages {
+		if p.InNav {
+			r.Pages++
+		} else {
+			r.RowPages++
+		}
+	}
 	return r, nil
+}
+
+// checkFormat tells figures whether a format can show a kind of value.
+func checkFormat(name string, k table.Kind) error {
+	sp, err := format.ParseSpec(name)
+	if err != nil {
+		return err
+	}
+	return format.Check(sp, k)
 }
 
 func loadTables(fsys fs.FS, cfg *config.Site, opt Options) (map[string]*table.Table, error) {
@@ -113,64 +159,44 @@ func loadTables(fsys fs.FS, cfg *config.Site, opt Options) (map[string]*table.Ta
 	return tables, nil
 }
 
-func bindCharts(fsys fs.FS, cfg *config.Site, tables map[string]*table.Table) (map[string]*chart.Chart, error) {
+// runQueries runs queries/*.sql in dependency order; each result becomes
+// a table that charts, tables, figures and later queries can use.
+func runQueries(fsys fs.FS, db *query.DB, tables map[string]*table.Table) error {
+	srcs, err := query.LoadSources(fsys)
+	if err != nil {
+		return err
+	}
+	for _, s := range srcs {
+		if t, clash := tables[s.Name]; clash {
+			return diag.Errorf(diag.Pos{File: s.File, Line: 1, Col: 1}, "query %q has the name of the table loaded from %s; rename the file", s.Name, t.File)
+		}
+	}
+	if srcs, err = query.Order(srcs); err != nil {
+		return err
+	}
+	for _, s := range srcs {
+		t, err := db.Run(s)
+		if err != nil {
+			return err
+		}
+		if err := db.Add(t); err != nil {
+			return err
+		}
+		tables[s.Name] = t
+	}
+	return nil
+}
+
+func loadChartSpecs(fsys fs.FS) (map[string]*chart.Spec, error) {
 	specs, err := chart.LoadSpecs(fsys)
 	if err != nil {
 		return nil, err
 	}
-	charts := map[string]*chart.Chart{}
+	m := map[string]*chart.Spec{}
 	for _, s := range specs {
-		c, err := chart.Bind(s, tables, cfg.Currency)
-		if err != nil {
-			return nil, err
-		}
-		charts[s.Name()] = c
+		m[s.Name()] = s
 	}
-	return charts, nil
-}
-
-// loadPages parses content/**/*.md, leaves drafts out, and orders pages by
-// their front-matter order, then by path.
-func loadPages(fsys fs.FS, charts map[string]*chart.Chart) ([]site.Page, error) {
-	var pages []site.Page
-	known := func(name string) bool { return charts[name] != nil }
-	err := fs.WalkDir(fsys, "content", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) && p == "content" {
-				return diag.Errorf(diag.Pos{File: "content"}, "no content folder: a briefing needs at least content/index.md")
-			}
-			return err
-		}
-		if d.IsDir() || path.Ext(p) != ".md" {
-			return nil
-		}
-		src, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		doc, err := narrative.Parse(p, src, known)
-		if err != nil {
-			return err
-		}
-		if !doc.Meta.Draft {
-			pages = append(pages, site.Page{Doc: doc, Path: site.PagePath(p)})
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if len(pages) == 0 {
-		return nil, diag.Errorf(diag.Pos{File: "content"}, "no pages: add content/index.md")
-	}
-	sort.SliceStable(pages, func(i, j int) bool {
-		a, b := pages[i], pages[j]
-		if a.Doc.Meta.Order != b.Doc.Meta.Order {
-			return a.Doc.Meta.Order < b.Doc.Meta.Order
-		}
-		return a.Path < b.Path
-	})
-	return pages, nil
+	return m, nil
 }
 
 // readECharts returns the pinned echarts.min.js, or nothing when the site

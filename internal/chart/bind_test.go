@@ -8,6 +8,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/briefing-dev/briefing/internal/format"
 	"github.com/briefing-dev/briefing/internal/table"
 )
 
@@ -86,7 +87,7 @@ func bind(t *testing.T, tables map[string]*table.Table, src string) (*Chart, err
 	if err != nil {
 		t.Fatalf("ParseSpec: %v", err)
 	}
-	return Bind(s, tables, "USD")
+	return Bind(s, tables, format.Default, nil)
 }
 
 // option is the part of the ECharts option the tests read.

@@ -40,6 +40,8 @@ type columnRef struct {
 // binder resolves a spec against the loaded tables.
 type binder struct {
 	spec   *Spec
+	fm     *format.Formatter
+	row    RowFunc
 	tables map[string]*table.Table
 	main   *table.Table
 	joined *table.Table
@@ -126,6 +128,20 @@ func (b *binder) rows() ([]int, error) {
 	for i := range rows {
 		rows[i] = i
 	}
+	if b.spec.Each != "" {
+		c, err := b.column(b.spec.Each, b.spec.ix.Value("each"))
+		if err != nil {
+			return nil, err
+		}
+		if b.row == nil {
+			return nil, b.spec.errf(b.spec.ix.Value("each"), "each = %q: this chart can only be placed on a page made per row", b.spec.Each)
+		}
+		want, ok := b.row(b.spec.Each)
+		if !ok {
+			return nil, b.spec.errf(b.spec.ix.Value("each"), "the page's row has no column %q", b.spec.Each)
+		}
+		rows = slices.DeleteFunc(rows, func(r int) bool { return table.Format(c.kind, b.value(r, c)) != want })
+	}
 	if b.spec.Latest == "" {
 		return rows, nil
 	}
@@ -146,8 +162,8 @@ func (b *binder) rows() ([]int, error) {
 }
 
 // shape filters, groups and aggregates the data of a bound spec.
-func shape(s *Spec, tables map[string]*table.Table) (*shaped, error) {
-	b := &binder{spec: s, tables: tables}
+func shape(s *Spec, tables map[string]*table.Table, fm *format.Formatter, row RowFunc) (*shaped, error) {
+	b := &binder{spec: s, tables: tables, fm: fm, row: row}
 	var err error
 	if b.main, err = b.lookupTable(s.Table, s.ix.Value("table")); err != nil {
 		return nil, err
@@ -163,7 +179,7 @@ func shape(s *Spec, tables map[string]*table.Table) (*shaped, error) {
 	if err != nil {
 		return nil, err
 	}
-	cats := newCategories(x.kind)
+	cats := newCategories(b.fm, x.kind)
 	catsOf := func(r int) []int {
 		v := b.value(r, x)
 		if v.Null {
@@ -266,7 +282,7 @@ func (b *binder) splitSeries(rows []int, catsOf func(int) []int) ([]*accum, erro
 		if sv.Null {
 			continue
 		}
-		name := label(split.kind, sv)
+		name := label(b.fm, split.kind, sv)
 		a := byName[name]
 		if a == nil {
 			a = newAccum(name, agg, fmtName)
@@ -329,14 +345,17 @@ func defaultFormat(explicit string, k table.Kind, agg string) string {
 }
 
 // label is the display text of a category or series value.
-func label(k table.Kind, v table.Value) string {
+func label(fm *format.Formatter, k table.Kind, v table.Value) string {
 	switch k {
 	case table.Month:
-		return format.Month(int(v.F))
+		return fm.Month(int(v.F))
 	case table.Quarter:
-		return format.Quarter(int(v.F))
+		return fm.Quarter(int(v.F))
+	case table.Date:
+		return fm.Date(int(v.F))
 	case table.Number, table.Money, table.Percent:
-		return format.Value("number", v.F, "")
+		s, _ := fm.Number(format.Spec{Name: "number", Decimals: -1}, v.F)
+		return s
 	}
 	return table.Format(k, v)
 }
@@ -344,14 +363,15 @@ func label(k table.Kind, v table.Value) string {
 // categories collects distinct category values. Time and number
 // categories are ordered by value; text ones by first appearance.
 type categories struct {
+	fm     *format.Formatter
 	kind   table.Kind
 	index  map[string]int
 	labels []string
 	vals   []table.Value
 }
 
-func newCategories(k table.Kind) *categories {
-	return &categories{kind: k, index: map[string]int{}}
+func newCategories(fm *format.Formatter, k table.Kind) *categories {
+	return &categories{fm: fm, kind: k, index: map[string]int{}}
 }
 
 func (c *categories) add(key string, v table.Value) int {
@@ -362,7 +382,7 @@ func (c *categories) add(key string, v table.Value) int {
 	c.index[key] = i
 	lbl := key
 	if c.kind != table.Text {
-		lbl = label(c.kind, v)
+		lbl = label(c.fm, c.kind, v)
 	}
 	c.labels = append(c.labels, lbl)
 	c.vals = append(c.vals, v)

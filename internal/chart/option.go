@@ -9,6 +9,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 
+	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/format"
 	"github.com/briefing-dev/briefing/internal/table"
 )
@@ -39,14 +40,21 @@ type DataTable struct {
 // formats by name, for each value axis and each series.
 type meta struct {
 	Currency      string   `json:"currency"`
+	Group         string   `json:"group"`
+	Decimal       string   `json:"decimal"`
 	AxisFormats   []string `json:"axisFormats,omitempty"`
 	SeriesFormats []string `json:"seriesFormats"`
 	Horizontal    bool     `json:"horizontal,omitempty"`
 }
 
+// RowFunc gives the canonical text of a column of the page's row, for
+// charts made per row (each = COLUMN).
+type RowFunc func(col string) (string, bool)
+
 // Bind computes a chart's data from the tables and builds its option.
-func Bind(s *Spec, tables map[string]*table.Table, currency string) (*Chart, error) {
-	d, err := shape(s, tables)
+// row is nil except on a page made per row.
+func Bind(s *Spec, tables map[string]*table.Table, fm *format.Formatter, row RowFunc) (*Chart, error) {
+	d, err := shape(s, tables, fm, row)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +66,7 @@ func Bind(s *Spec, tables map[string]*table.Table, currency string) (*Chart, err
 		c.Height = 360
 	}
 	var obj map[string]any
-	m := meta{Currency: currency}
+	m := meta{Currency: fm.Currency, Group: fm.Group, Decimal: fm.Decimal}
 	if s.Type == "pie" || s.Type == "donut" {
 		obj = pieOption(s, d)
 		m.SeriesFormats = []string{d.Series[0].Format}
@@ -76,7 +84,9 @@ func Bind(s *Spec, tables map[string]*table.Table, currency string) (*Chart, err
 		return nil, fmt.Errorf("chart %q: encoding option: %w", s.name, err)
 	}
 	c.Option = raw
-	c.Data = dataTable(s, d, currency)
+	if c.Data, err = dataTable(s, d, fm); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -184,7 +194,7 @@ func jsonValue(v float64) any {
 	return v
 }
 
-func dataTable(s *Spec, d *shaped, currency string) DataTable {
+func dataTable(s *Spec, d *shaped, fm *format.Formatter) (DataTable, error) {
 	t := DataTable{Header: []string{Humanize(d.XName)}}
 	for _, sr := range d.Series {
 		t.Header = append(t.Header, sr.Name)
@@ -197,11 +207,16 @@ func dataTable(s *Spec, d *shaped, currency string) DataTable {
 				row = append(row, "")
 				continue
 			}
-			row = append(row, format.Value(sr.Format, v, currency))
+			sp, _ := format.ParseSpec(sr.Format)
+			text, err := fm.Number(sp, v)
+			if err != nil {
+				return t, s.errf(diag.Pos{File: s.file}, "series %q: %v", sr.Name, err)
+			}
+			row = append(row, text)
 		}
 		t.Rows = append(t.Rows, row)
 	}
-	return t
+	return t, nil
 }
 
 // Humanize turns a column name such as monthly_spend_usd into a heading:

@@ -50,6 +50,7 @@ type Spec struct {
 	Format     string       `toml:"format"` // number format of values: see format.Names
 	Height     int          `toml:"height"` // pixels, default 360
 	Join       *Join        `toml:"join"`
+	Each       string       `toml:"each"` // on a page made per row: keep rows whose column matches the page's row
 	Series     []SeriesSpec `toml:"series"`
 
 	name string

@@ -21,17 +21,20 @@ const File = "site.toml"
 
 // Site is the parsed site.toml.
 type Site struct {
-	Title    string            `toml:"title"`
-	Subtitle string            `toml:"subtitle"`
-	Period   string            `toml:"period"`   // e.g. "March 2022", shown under the title
-	Language string            `toml:"language"` // BCP 47 tag for <html lang>, default "en"
-	Locale   string            `toml:"locale"`   // number formatting locale, default "en-US"
-	Currency string            `toml:"currency"` // ISO 4217 code, default "USD"
-	BaseURL  string            `toml:"base_url"` // where the site is published; links stay relative
-	Output   string            `toml:"output"`   // output directory, relative to the site root
-	Data     map[string]*Data  `toml:"data"`
-	Assets   Assets            `toml:"assets"`
-	Params   map[string]string `toml:"params"` // free text for templates
+	Title    string `toml:"title"`
+	Subtitle string `toml:"subtitle"`
+	Period   string `toml:"period"`   // e.g. "March 2022", shown under the title
+	Language string `toml:"language"` // BCP 47 tag for <html lang>, default "en"
+	Locale   string `toml:"locale"`   // number formatting locale, default "en-US"
+	Currency string `toml:"currency"` // ISO 4217 code, default "USD"
+	// FiscalYearStart is the month (1–12) the fiscal year starts; quarters
+	// show as "Q2 FY24" when it is not January.
+	FiscalYearStart int               `toml:"fiscal_year_start"`
+	BaseURL         string            `toml:"base_url"` // where the site is published; links stay relative
+	Output          string            `toml:"output"`   // output directory, relative to the site root
+	Data            map[string]*Data  `toml:"data"`
+	Assets          Assets            `toml:"assets"`
+	Params          map[string]string `toml:"params"` // free text for templates
 
 	src []byte
 	ix  *tomlpos.Index
@@ -85,6 +88,9 @@ func Parse(src []byte) (*Site, error) {
 func (s *Site) Validate() error {
 	if strings.TrimSpace(s.Title) == "" {
 		return diag.Errorf(diag.Pos{File: File, Line: 1, Col: 1}, "title is required")
+	}
+	if s.FiscalYearStart < 0 || s.FiscalYearStart > 12 {
+		return diag.Errorf(s.ix.Value("fiscal_year_start"), "fiscal_year_start %d: want a month, 1 to 12", s.FiscalYearStart)
 	}
 	if strings.TrimSpace(s.Output) == "" {
 		return diag.Errorf(s.ix.Value("output"), "output must name a directory")

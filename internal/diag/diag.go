@@ -51,7 +51,14 @@ func (p Pos) String() string {
 type Error struct {
 	Pos Pos
 	Msg string
+	Err error // the underlying error, when this one wraps another
 }
+
+// Wrap places err at pos, keeping err for errors.Is and errors.As.
+func Wrap(pos Pos, err error) *Error { return &Error{Pos: pos, Msg: err.Error(), Err: err} }
+
+// Unwrap returns the wrapped error, if any.
+func (e *Error) Unwrap() error { return e.Err }
 
 func (e *Error) Error() string {
 	if e.Pos.File == "" {

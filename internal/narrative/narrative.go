@@ -1,23 +1,35 @@
 // Package narrative turns the briefing's markdown into HTML.
 //
 // A content file starts with TOML front matter between +++ lines (title,
-// order, description, draft), followed by markdown: GitHub-flavoured, with
-// footnotes and heading anchors. Raw HTML in markdown is dropped and
-// javascript: links are neutralised. A chart is placed by a line of its own:
+// order, description, draft, and for a page per row: each, slug),
+// followed by markdown: GitHub-flavoured, with footnotes and heading
+// anchors. Raw HTML in markdown is dropped and javascript: links are
+// neutralised.
 //
-//	{{chart spend-share}}
+// References in double braces bring in the briefing's data. On a line of
+// their own:
 //
-// An unknown chart name, or a placement that does not stand on its own
-// line, is an error at the file:line:col where it was written. Links to
-// other content files (customers.md) become links to their pages.
+//	{{chart spend-share}}     a chart from charts/spend-share.toml
+//	{{table top-customers}}   a table from tables/top-customers.toml
+//	{{pages customer}}        links to the pages made from customer.md
+//
+// and inside a sentence:
+//
+//	{{fig tiktok_share}}                      a figure, in its own format
+//	{{fig tiktok_share percent:1}}            … or in another
+//	{{if top_share > 20% then "high" else "moderate"}}
+//	{{row customer}}                          a column of this page's row
+//
+// This package finds and positions references; the caller checks them
+// (an unknown name is an error at its file:line:col) and renders them.
+// Links to other content files (customers.md) become links to their pages.
 package narrative
 
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
-	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/yuin/goldmark"
@@ -41,6 +53,10 @@ type Meta struct {
 	Order       int    `toml:"order"`
 	Description string `toml:"description"`
 	Draft       bool   `toml:"draft"`
+	// Each makes the file a template: one page per row of this table.
+	Each string `toml:"each"`
+	// Slug names the column that gives each row's page its file name.
+	Slug string `toml:"slug"`
 }
 
 // Doc is a parsed content file.
@@ -50,13 +66,12 @@ type Doc struct {
 	Charts []string // chart names in the order they are placed
 	src    []byte
 	root   ast.Node
+	fm     *tomlpos.Index
 }
 
-// PlaceFunc writes the HTML of the named chart.
-type PlaceFunc func(w io.Writer, name string) error
-
-// Parse reads a content file. known reports whether a chart exists.
-func Parse(file string, src []byte, known func(name string) bool) (*Doc, error) {
+// Parse reads a content file. check validates every reference; its error
+// is reported at the reference's file:line:col.
+func Parse(file string, src []byte, check CheckFunc) (*Doc, error) {
 	if len(src) > MaxBytes {
 		return nil, diag.Errorf(diag.Pos{File: file}, "file is %d bytes, over the limit of %d", len(src), MaxBytes)
 	}
@@ -66,8 +81,8 @@ func Parse(file string, src []byte, known func(name string) bool) (*Doc, error) 
 		return nil, err
 	}
 	d.src = body
-	d.root = newMarkdown(nil).Parser().Parse(text.NewReader(body))
-	return d, d.check(known)
+	d.root = newMarkdown(refRenderer{}).Parser().Parse(text.NewReader(body))
+	return d, d.check(check)
 }
 
 // frontMatter decodes the +++ block and returns the source with that block
@@ -98,6 +113,7 @@ func (d *Doc) frontMatter(src []byte) ([]byte, error) {
 		return nil, diag.Errorf(diag.Pos{File: d.File, Line: 1, Col: 1}, "front matter is not closed: add a +++ line after it")
 	}
 	fm := src[start:end]
+	d.fm = tomlpos.New(d.File, fm)
 	if _, err := tomlpos.Decode(d.File, fm, &d.Meta); err != nil {
 		var de *diag.Error
 		if errors.As(err, &de) && de.Pos.Line > 0 {
@@ -119,38 +135,77 @@ func (d *Doc) frontMatter(src []byte) ([]byte, error) {
 	return body, nil
 }
 
-var strayPlacement = regexp.MustCompile(`\{\{\s*chart\b`)
-
-// check verifies every placement: a known chart, on a line of its own.
-func (d *Doc) check(known func(string) bool) error {
-	var errs []error
-	err := ast.Walk(d.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+// check positions every reference, validates it, and reports a block
+// reference written inside a sentence.
+func (d *Doc) check(check CheckFunc) error {
+	var first error
+	fail := func(err error) {
+		if first == nil {
+			first = err
+		}
+	}
+	_ = ast.Walk(d.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
+		var r *Ref
 		switch n := n.(type) {
-		case *ChartNode:
-			if !known(n.Name) {
-				errs = append(errs, diag.Errorf(d.pos(n.Offset), "unknown chart %q (charts are the files in charts/, named without .toml)", n.Name))
-			}
-			d.Charts = append(d.Charts, n.Name)
-		case *ast.CodeSpan:
-			return ast.WalkSkipChildren, nil // `{{chart x}}` shows the syntax
-		case *ast.Text:
-			seg := n.Segment
-			if loc := strayPlacement.FindIndex(seg.Value(d.src)); loc != nil {
-				errs = append(errs, diag.Errorf(d.pos(seg.Start+loc[0]), "a chart placement must stand alone on its own line: {{chart NAME}}"))
+		case *BlockRefNode:
+			r = &n.R
+		case *RefNode:
+			r = &n.R
+		case *ast.CodeSpan, *ast.FencedCodeBlock, *ast.CodeBlock:
+			return ast.WalkSkipChildren, nil
+		default:
+			return ast.WalkContinue, nil
+		}
+		r.Pos, r.Open = d.pos(r.Pos.Col), d.pos(r.Open.Col)
+		switch {
+		case !r.Block && IsBlock(r.Kind):
+			fail(diag.Errorf(r.Open, "a %s placement must stand alone on its own line: {{%s NAME}}", r.Kind, r.Kind))
+			return ast.WalkContinue, nil
+		case !r.Block && !slices.Contains(InlineKinds, r.Kind):
+			fail(diag.Errorf(r.Open, "unknown reference {{%s …}} (want {{fig NAME}}, {{if CONDITION then \"…\" else \"…\"}}, {{row COLUMN}}, or on a line of its own {{chart NAME}}, {{table NAME}}, {{pages NAME}})", r.Kind))
+			return ast.WalkContinue, nil
+		}
+		if r.Kind == "chart" {
+			d.Charts = append(d.Charts, r.Arg)
+		}
+		if check != nil {
+			if err := check(*r); err != nil {
+				fail(positioned(r.Pos, err))
 			}
 		}
 		return ast.WalkContinue, nil
 	})
-	if err != nil {
-		return err
+	return first
+}
+
+// Refs lists the document's references in order.
+func (d *Doc) Refs() []Ref {
+	var refs []Ref
+	_ = ast.Walk(d.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			switch n := n.(type) {
+			case *BlockRefNode:
+				refs = append(refs, n.R)
+			case *RefNode:
+				refs = append(refs, n.R)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return refs
+}
+
+// FrontMatterPos locates a front-matter key's value in the file.
+func (d *Doc) FrontMatterPos(key string) diag.Pos {
+	p := d.fm.Value(key)
+	if p.Line > 0 {
+		p.Line++ // the opening +++ line
 	}
-	if len(errs) > 0 {
-		return errs[0]
-	}
-	return nil
+	p.File = d.File
+	return p
 }
 
 func (d *Doc) pos(off int) diag.Pos {
@@ -158,23 +213,25 @@ func (d *Doc) pos(off int) diag.Pos {
 	return diag.Pos{File: d.File, Line: line, Col: col}
 }
 
-// Render writes the page body as HTML; place writes each chart.
-func (d *Doc) Render(w io.Writer, place PlaceFunc) error {
-	if err := newMarkdown(place).Renderer().Render(w, d.src, d.root); err != nil {
-		return fmt.Errorf("%s: %w", d.File, err)
+// Render writes the page body as HTML: block writes each block reference
+// and inline gives the text of each inline one.
+func (d *Doc) Render(w io.Writer, block BlockFunc, inline InlineFunc) error {
+	if err := newMarkdown(refRenderer{block, inline}).Renderer().Render(w, d.src, d.root); err != nil {
+		return positioned(diag.Pos{File: d.File}, err)
 	}
 	return nil
 }
 
-// newMarkdown configures goldmark; place renders chart placements.
-func newMarkdown(place PlaceFunc) goldmark.Markdown {
+// newMarkdown configures goldmark with the reference syntax.
+func newMarkdown(refs refRenderer) goldmark.Markdown {
 	return goldmark.New(
 		goldmark.WithExtensions(extension.GFM, extension.Footnote),
 		goldmark.WithParserOptions(
 			parser.WithAutoHeadingID(),
-			parser.WithBlockParsers(util.Prioritized(chartParser{}, 50)),
+			parser.WithBlockParsers(util.Prioritized(blockParser{}, 50)),
+			parser.WithInlineParsers(util.Prioritized(inlineParser{}, 50)),
 			parser.WithASTTransformers(util.Prioritized(linkRewriter{}, 100)),
 		),
-		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(chartRenderer{place}, 100))),
+		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(refs, 100))),
 	)
 }

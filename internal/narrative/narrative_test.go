@@ -19,7 +19,12 @@ func knownCharts(names ...string) func(string) bool {
 	return func(n string) bool { return slices.Contains(names, n) }
 }
 
-// placeMarker renders a chart as a marker the tests can find.
+// blockMarker renders a chart as a marker the tests can find.
+func blockMarker(w io.Writer, r Ref) error {
+	return placeMarker(w, r.Arg)
+}
+
+// placeMarker writes the marker of the named chart.
 func placeMarker(w io.Writer, name string) error {
 	_, err := fmt.Fprintf(w, "<div data-test-chart=%q></div>\n", name)
 	return err
@@ -27,12 +32,12 @@ func placeMarker(w io.Writer, name string) error {
 
 func render(t *testing.T, src string, known func(string) bool) (*Doc, string) {
 	t.Helper()
-	d, err := Parse(file, []byte(src), known)
+	d, err := Parse(file, []byte(src), ChartChecker(known))
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
 	}
 	var b bytes.Buffer
-	if err := d.Render(&b, placeMarker); err != nil {
+	if err := d.Render(&b, blockMarker, nil); err != nil {
 		t.Fatalf("Render: %v", err)
 	}
 	return d, b.String()
@@ -40,7 +45,7 @@ func render(t *testing.T, src string, known func(string) bool) (*Doc, string) {
 
 func TestFrontMatter(t *testing.T) {
 	src := "+++\ntitle = \"Customers\"\norder = 2\ndescription = \"Who buys\"\ndraft = true\n+++\n# Body\n"
-	d, err := Parse(file, []byte(src), knownCharts())
+	d, err := Parse(file, []byte(src), ChartChecker(knownCharts()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +54,7 @@ func TestFrontMatter(t *testing.T) {
 		t.Errorf("Meta = %+v, File = %q; want %+v, %q", d.Meta, d.File, want, file)
 	}
 	var b bytes.Buffer
-	if err := d.Render(&b, placeMarker); err != nil {
+	if err := d.Render(&b, blockMarker, nil); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -69,7 +74,7 @@ func TestFrontMatterVariants(t *testing.T) {
 		{"no body", "+++\ntitle = \"T\"\n+++"},
 	}
 	for _, tt := range tests {
-		d, err := Parse(file, []byte(tt.src), knownCharts())
+		d, err := Parse(file, []byte(tt.src), ChartChecker(knownCharts()))
 		if err != nil {
 			t.Errorf("%s: %v", tt.name, err)
 			continue
@@ -78,7 +83,7 @@ func TestFrontMatterVariants(t *testing.T) {
 			t.Errorf("%s: title = %q", tt.name, d.Meta.Title)
 		}
 		var b bytes.Buffer
-		if err := d.Render(&b, placeMarker); err != nil {
+		if err := d.Render(&b, blockMarker, nil); err != nil {
 			t.Errorf("%s: Render: %v", tt.name, err)
 		}
 		if strings.Contains(b.String(), "+++") || strings.Contains(b.String(), "title") {
@@ -195,7 +200,7 @@ func TestParseErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d, err := Parse(file, []byte(tt.src), knownCharts("spend"))
+			d, err := Parse(file, []byte(tt.src), ChartChecker(knownCharts("spend")))
 			if err == nil {
 				t.Fatalf("Parse succeeded: %+v", d)
 			}
@@ -262,18 +267,18 @@ func TestPlacementInCodeSpanIsText(t *testing.T) {
 }
 
 func TestRenderPlaceError(t *testing.T) {
-	d, err := Parse(file, []byte("+++\ntitle = \"T\"\n+++\n{{chart x}}\n"), knownCharts("x"))
+	d, err := Parse(file, []byte("+++\ntitle = \"T\"\n+++\n{{chart x}}\n"), ChartChecker(knownCharts("x")))
 	if err != nil {
 		t.Fatal(err)
 	}
 	boom := errors.New("boom")
-	err = d.Render(io.Discard, func(io.Writer, string) error { return boom })
-	if !errors.Is(err, boom) || !strings.HasPrefix(err.Error(), file+": ") {
-		t.Errorf("Render error = %v, want boom prefixed with the file", err)
+	err = d.Render(io.Discard, func(io.Writer, Ref) error { return boom }, nil)
+	if !errors.Is(err, boom) || err.Error() != file+":4:9: boom" {
+		t.Errorf("Render error = %v, want boom at the placement's position", err)
 	}
 	// A nil PlaceFunc renders no chart and no error.
 	var b bytes.Buffer
-	if err := d.Render(&b, nil); err != nil || strings.Contains(b.String(), "chart") {
+	if err := d.Render(&b, nil, nil); err != nil || strings.Contains(b.String(), "chart") {
 		t.Errorf("Render(nil) = %q, %v", b.String(), err)
 	}
 }
@@ -392,10 +397,10 @@ func TestHeadingIDsUnique(t *testing.T) {
 func TestMaxBytes(t *testing.T) {
 	head := "+++\ntitle = \"T\"\n+++\n"
 	body := strings.Repeat("a", MaxBytes-len(head))
-	if _, err := Parse(file, []byte(head+body), knownCharts()); err != nil {
+	if _, err := Parse(file, []byte(head+body), ChartChecker(knownCharts())); err != nil {
 		t.Errorf("a file of exactly MaxBytes: %v", err)
 	}
-	_, err := Parse(file, []byte(head+body+"b"), knownCharts())
+	_, err := Parse(file, []byte(head+body+"b"), ChartChecker(knownCharts()))
 	want := fmt.Sprintf("content/a.md: file is %d bytes, over the limit of %d", MaxBytes+1, MaxBytes)
 	if err == nil || err.Error() != want {
 		t.Errorf("over MaxBytes: error = %v, want %s", err, want)

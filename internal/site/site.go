@@ -22,6 +22,7 @@ import (
 	"github.com/briefing-dev/briefing/internal/config"
 	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/narrative"
+	"github.com/briefing-dev/briefing/internal/tableview"
 )
 
 //go:embed defaults
@@ -33,19 +34,39 @@ const TemplateDir = "templates"
 // Files is the output: slash-separated path → content.
 type Files map[string][]byte
 
-// Page is one content file to render.
+// Page is one page to render: a content file, or one row of a content file
+// made per row.
 type Page struct {
-	Doc  *narrative.Doc
-	Path string // output path, e.g. "customers.html"
+	Doc         *narrative.Doc
+	Path        string // output path, e.g. "customers.html"
+	Title       string // front-matter title with its references expanded
+	Description string
+	InNav       bool                       // listed in the navigation
+	Charts      map[string]*chart.Chart    // the charts this page places, bound to its row if it has one
+	Tables      map[string]*tableview.View // the tables this page places
+	Links       map[string][]Link          // for {{pages NAME}}: the pages made from NAME.md
+	Inline      narrative.InlineFunc       // text of {{fig}}, {{if}} and {{row}}
+}
+
+// Link is a link to a page, with a site-relative path.
+type Link struct {
+	Title string
+	Path  string
 }
 
 // Input is everything Render needs.
 type Input struct {
 	Config  *config.Site
 	Pages   []Page
-	Charts  map[string]*chart.Chart
 	ECharts []byte // echarts.min.js to copy into assets/, unless the config opts in to a CDN
+	// Funcs replace the template functions declared by FuncNames.
+	Funcs template.FuncMap
 }
+
+// FuncNames are the functions templates may call; Input.Funcs supplies
+// them for a build: {{fig "name"}} and {{fig "name" "percent:1"}} show a
+// figure.
+var FuncNames = []string{"fig"}
 
 // PageData is what templates see.
 type PageData struct {
@@ -83,8 +104,12 @@ type ChartData struct {
 
 // LoadTemplates parses the site's templates over the built-in defaults.
 func LoadTemplates(fsys fs.FS) (*template.Template, error) {
-	t := template.New("").Option("missingkey=error")
-	names := []string{"base.html", "page.html", "nav.html", "chart.html"}
+	funcs := template.FuncMap{}
+	for _, n := range FuncNames {
+		funcs[n] = func(string, ...string) (string, error) { return "", nil }
+	}
+	t := template.New("").Option("missingkey=error").Funcs(funcs)
+	names := []string{"base.html", "page.html", "nav.html", "chart.html", "table.html", "pages.html"}
 	own, err := fs.Glob(fsys, TemplateDir+"/*.html")
 	if err != nil {
 		return nil, err
@@ -128,6 +153,9 @@ func templateError(file string, err error) error {
 
 // Render renders every page and adds the assets.
 func Render(t *template.Template, in Input) (Files, error) {
+	if in.Funcs != nil {
+		t.Funcs(in.Funcs)
+	}
 	out := Files{}
 	for _, p := range in.Pages {
 		b, err := renderPage(t, in, p)
@@ -152,19 +180,38 @@ func Render(t *template.Template, in Input) (Files, error) {
 func renderPage(t *template.Template, in Input, p Page) ([]byte, error) {
 	root := strings.Repeat("../", strings.Count(p.Path, "/"))
 	var body bytes.Buffer
-	place := func(w io.Writer, name string) error {
-		c := in.Charts[name]
-		return t.ExecuteTemplate(w, "chart.html", ChartData{ID: "chart-" + name, Chart: c, Option: template.JS(c.Option)})
+	block := func(w io.Writer, r narrative.Ref) error {
+		switch r.Kind {
+		case "chart":
+			c, ok := p.Charts[r.Arg]
+			if !ok {
+				return fmt.Errorf("chart %q was not prepared for this page", r.Arg)
+			}
+			return t.ExecuteTemplate(w, "chart.html", ChartData{ID: "chart-" + r.Arg, Chart: c, Option: template.JS(c.Option)})
+		case "table":
+			v, ok := p.Tables[r.Arg]
+			if !ok {
+				return fmt.Errorf("table %q was not prepared for this page", r.Arg)
+			}
+			return t.ExecuteTemplate(w, "table.html", v)
+		case "pages":
+			var links []NavItem
+			for _, l := range p.Links[r.Arg] {
+				links = append(links, NavItem{Title: l.Title, URL: relative(p.Path, l.Path)})
+			}
+			return t.ExecuteTemplate(w, "pages.html", links)
+		}
+		return fmt.Errorf("unknown block {{%s}}", r.Kind)
 	}
-	if err := p.Doc.Render(&body, place); err != nil {
+	if err := p.Doc.Render(&body, block, p.Inline); err != nil {
 		return nil, execError(err)
 	}
 	data := PageData{
 		Site:       in.Config,
-		Page:       PageInfo{Title: p.Doc.Meta.Title, Description: p.Doc.Meta.Description, Path: p.Path},
+		Page:       PageInfo{Title: p.Title, Description: p.Description, Path: p.Path},
 		Root:       root,
 		Content:    template.HTML(body.String()),
-		HasCharts:  len(p.Doc.Charts) > 0,
+		HasCharts:  len(p.Charts) > 0,
 		EChartsSrc: root + "assets/echarts.min.js",
 	}
 	if base := in.Config.BaseURL; base != "" {
@@ -174,7 +221,9 @@ func renderPage(t *template.Template, in Input, p Page) ([]byte, error) {
 		data.EChartsSrc, data.EChartsIntegrity = u, in.Config.Assets.EChartsIntegrity
 	}
 	for _, q := range in.Pages {
-		data.Nav = append(data.Nav, NavItem{Title: q.Doc.Meta.Title, URL: relative(p.Path, q.Path), Current: q.Path == p.Path})
+		if q.InNav {
+			data.Nav = append(data.Nav, NavItem{Title: q.Title, URL: relative(p.Path, q.Path), Current: q.Path == p.Path})
+		}
 	}
 	var b bytes.Buffer
 	if err := t.ExecuteTemplate(&b, "base.html", data); err != nil {

@@ -139,19 +139,24 @@ func siteInput(t *testing.T, assets string) Input {
 		{"content/customers.md", "+++\ntitle = \"Customers\"\n+++\nIntro.\n\n{{chart share}}\n"},
 		{"content/a/b.md", "+++\ntitle = \"Deep page\"\n+++\nBack to [the start](../index.md).\n"},
 	}
-	in := Input{Config: cfg, ECharts: []byte("/* echarts */"), Charts: map[string]*chart.Chart{
+	charts := map[string]*chart.Chart{
 		"share": {
 			Name: "share", Title: "Share <of> spend", Source: "Illustrative", Height: 300,
 			Option: json.RawMessage(`{"series":[{"name":"\u003c/script\u003e\u003cscript\u003ex()\u003c/script\u003e","data":[1]}]}`),
 			Data:   chart.DataTable{Header: []string{"Customer", "<b>Spend</b>"}, Rows: [][]string{{"A & B", "$20M"}}},
 		},
-	}}
+	}
+	in := Input{Config: cfg, ECharts: []byte("/* echarts */")}
 	for _, d := range docs {
-		doc, err := narrative.Parse(d.file, []byte(d.src), known)
+		doc, err := narrative.Parse(d.file, []byte(d.src), narrative.ChartChecker(known))
 		if err != nil {
 			t.Fatal(err)
 		}
-		in.Pages = append(in.Pages, Page{Doc: doc, Path: PagePath(d.file)})
+		p := Page{Doc: doc, Path: PagePath(d.file), Title: doc.Meta.Title, Description: doc.Meta.Description, InNav: true, Charts: map[string]*chart.Chart{}}
+		for _, name := range doc.Charts {
+			p.Charts[name] = charts[name]
+		}
+		in.Pages = append(in.Pages, p)
 	}
 	return in
 }

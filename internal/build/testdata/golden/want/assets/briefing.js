@@ -9,62 +9,114 @@
   function symbol(cur) {
     return { "": "$", USD: "$", EUR: "\u20ac", GBP: "\u00a3", JPY: "\u00a5" }[cur] || cur + " ";
   }
-  // fixed writes y / 10^decimals, y >= 0 already scaled by 10^decimals,
-  // rounding half up like math.Round in the Go formatter.
-  function fixed(y, decimals) {
-    return (Math.round(y) / Math.pow(10, decimals)).toFixed(decimals);
+  // fixed writes y / 10^d with d decimals, where y is already scaled by
+  // 10^d; Math.round rounds halves up, as the Go side does.
+  function fixed(y, d) {
+    return (Math.round(y) / Math.pow(10, d)).toFixed(d);
   }
-  function signOf(v, s) {
-    return v < 0 && /[1-9]/.test(s) ? MINUS : "";
+  function isZero(s) { return !/[1-9]/.test(s); }
+  function sign(v, s) { return v < 0 && !isZero(s) ? MINUS : ""; }
+  function signed(v, s) { return isZero(s) ? "" : v < 0 ? MINUS : "+"; }
+
+  function Formatter(meta) {
+    this.cur = meta.currency || "";
+    this.group = meta.group || ",";
+    this.dec = meta.decimal || ".";
   }
-  function group(v, decimals) {
-    var s = fixed(Math.abs(v) * Math.pow(10, decimals), decimals);
+  Formatter.prototype.local = function (s) {
+    return this.dec === "." ? s : s.replace(".", this.dec);
+  };
+  Formatter.prototype.grouped = function (v, d) {
+    var s = fixed(Math.abs(v) * Math.pow(10, d), d);
     var parts = s.split(".");
-    var out = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    var out = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, this.group);
     if (parts[1]) out += "." + parts[1];
-    if (v < 0 && /[1-9]/.test(out)) out = MINUS + out;
-    return out;
-  }
-  function compact(v) {
-    var units = [[1, ""], [1e3, "K"], [1e6, "M"], [1e9, "B"], [1e12, "T"]];
+    if (v < 0 && !isZero(out)) out = MINUS + out;
+    return this.local(out);
+  };
+  Formatter.prototype.trimmed = function (v, d, def) {
+    if (d >= 0) return this.local(fixed(v * Math.pow(10, d), d));
+    return this.local(fixed(v * Math.pow(10, def), def).replace(/\.0$/, ""));
+  };
+  var UNITS = [[1, ""], [1e3, "K"], [1e6, "M"], [1e9, "B"], [1e12, "T"]];
+  function unitOf(v) {
     var i = 0;
-    while (i < units.length - 1 && v >= units[i + 1][0]) i++;
-    for (;;) {
-      var div = units[i][0];
+    while (i < UNITS.length - 1 && v >= UNITS[i + 1][0]) i++;
+    return i;
+  }
+  // compact: one decimal below ten units, none above; a value that rounds
+  // up to 1000 units moves up a unit.
+  function compact(v) {
+    for (var i = unitOf(v); ; i++) {
+      var div = UNITS[i][0];
       var s = fixed(v / div, 0);
       if (v / div < 10 && i > 0) {
         s = fixed(v / (div / 10), 1);
         if (s === "10.0") s = "10";
       }
-      if (parseFloat(s) >= 1000 && i < units.length - 1) { i++; continue; }
-      return s + units[i][1];
+      if (parseFloat(s) < 1000 || i === UNITS.length - 1) return [s, UNITS[i][1]];
     }
   }
-  function formatter(name, currency) {
+  function compactFixed(v, d) {
+    for (var i = unitOf(v); ; i++) {
+      var s = fixed(v / UNITS[i][0] * Math.pow(10, d), d);
+      if (parseFloat(s) < 1000 || i === UNITS.length - 1) return [s, UNITS[i][1]];
+    }
+  }
+  function ordinal(v) {
+    var n = (v < 0 ? -1 : 1) * Math.round(Math.abs(v)), m = Math.abs(n) % 100, suffix = "th";
+    if (m < 11 || m > 13) suffix = { 1: "st", 2: "nd", 3: "rd" }[Math.abs(n) % 10] || "th";
+    return String(n).replace("-", MINUS) + suffix;
+  }
+  Formatter.prototype.number = function (spec, v) {
+    var parts = String(spec || "number").split(":");
+    var name = parts[0], d = parts.length > 1 ? parseInt(parts[1], 10) : -1;
+    var s, c;
+    switch (name) {
+      case "integer": return this.grouped(v, 0);
+      case "money":
+        c = d >= 0 ? compactFixed(Math.abs(v), d) : compact(Math.abs(v));
+        s = this.local(c[0]) + c[1];
+        return sign(v, c[0]) + symbol(this.cur) + s;
+      case "money_full":
+        s = this.grouped(Math.abs(v), Math.max(d, 0));
+        return sign(v, s) + symbol(this.cur) + s;
+      case "percent":
+        s = this.trimmed(Math.abs(v) * 100, d, 1);
+        return sign(v, s) + s + "%";
+      case "change":
+        s = this.trimmed(Math.abs(v) * 100, d, 1);
+        return signed(v, s) + s + "%";
+      case "pp":
+        s = this.trimmed(Math.abs(v) * 100, d, 1);
+        return signed(v, s) + s + " pp";
+      case "multiple": return this.grouped(v, d >= 0 ? d : 1) + "\u00d7";
+      case "ordinal": return ordinal(v);
+      case "plain": return d >= 0 ? v.toFixed(d) : String(v);
+      default:
+        if (d >= 0) return this.grouped(v, d);
+        return this.grouped(v, v === Math.trunc(v) ? 0 : 1);
+    }
+  };
+  Formatter.prototype.fn = function (spec) {
+    var self = this;
     return function (v) {
       if (typeof v !== "number" || !isFinite(v)) return v == null || v === "-" ? "" : String(v);
-      switch (name) {
-        case "integer": return group(v, 0);
-        case "money": var m = compact(Math.abs(v)); return signOf(v, m) + symbol(currency) + m;
-        case "money_full": var f = group(Math.abs(v), 0); return signOf(v, f) + symbol(currency) + f;
-        case "percent": var p = fixed(Math.abs(v) * 100 * 10, 1).replace(/\.0$/, ""); return signOf(v, p) + p + "%";
-        case "plain": return String(v);
-        default: return v === Math.trunc(v) ? group(v, 0) : group(v, 1);
-      }
+      return self.number(spec, v);
     };
-  }
+  };
 
   function prepare(option) {
     var meta = option.briefing || {};
     delete option.briefing;
-    var cur = meta.currency || "";
+    var fm = new Formatter(meta);
     var seriesFormats = meta.seriesFormats || [];
     (option.series || []).forEach(function (s, i) {
-      var f = formatter(seriesFormats[i] || "number", cur);
+      var f = fm.fn(seriesFormats[i] || "number");
       s.tooltip = s.tooltip || {};
       s.tooltip.valueFormatter = f;
       if (s.type === "pie") {
-        var pct = formatter("percent", cur);
+        var pct = fm.fn("percent");
         s.label = { formatter: function (p) { return p.name + " " + pct(p.percent / 100); } };
       }
     });
@@ -72,7 +124,7 @@
     (meta.axisFormats || []).forEach(function (name, i) {
       if (axes && axes[i] && name) {
         axes[i].axisLabel = axes[i].axisLabel || {};
-        axes[i].axisLabel.formatter = formatter(name, cur);
+        axes[i].axisLabel.formatter = fm.fn(name);
         if (name === "integer") axes[i].minInterval = 1;
       }
     });
