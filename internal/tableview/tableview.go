@@ -80,12 +80,12 @@ type Row struct {
 
 // View is a table ready to render.
 type View struct {
-	Name      string
-	Caption   string
-	Note      string
-	Header    []Cell
-	Rows      []Row
-	Totals    []Cell // nil without a totals row
+	Name    string
+	Caption string
+	Note    string
+	Header  []Cell
+	Rows    []Row
+	Totals  []Cell // nil without a totals row
 }
 
 var namePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
