@@ -11,10 +11,15 @@
 // types back: from a `-- NAME: TYPE` comment at the top of the file, else
 // from a loaded column of the same name, else number when every value is
 // numeric and text otherwise. So money stays money and months stay months.
+//
+// Besides SQLite's own functions (window functions such as LAG and RANK
+// included), quarter_of(month or date) gives the calendar quarter as
+// '2022-Q1', for rolling months up into quarters.
 package query
 
 import (
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"io/fs"
 	"path"
@@ -23,7 +28,7 @@ import (
 	"strconv"
 	"strings"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // also registers the "sqlite" driver
 
 	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/table"
@@ -176,6 +181,12 @@ func (d *DB) kindOf(src Source, name string, raw [][]any, col int) table.Kind {
 	if k, ok := d.kinds[name]; ok {
 		return k
 	}
+	// MAX(month), SUM(monthly_spend_usd) … keep the column's type.
+	if m := aggregateOf.FindStringSubmatch(name); m != nil {
+		if k, ok := d.kinds[m[2]]; ok && (k.IsNumeric() || !strings.EqualFold(m[1], "sum") && !strings.EqualFold(m[1], "avg") && !strings.EqualFold(m[1], "total")) {
+			return k
+		}
+	}
 	for _, r := range raw {
 		switch r[col].(type) {
 		case nil, int64, float64:
@@ -212,6 +223,8 @@ func fromSQL(c table.Column, v any) (table.Value, error) {
 }
 
 func (s Source) pos() diag.Pos { return diag.Pos{File: s.File, Line: s.Line} }
+
+var aggregateOf = regexp.MustCompile(`(?i)^(max|min|sum|avg|total)\(\s*(?:distinct\s+)?"?([A-Za-z_][A-Za-z0-9_]*)"?\s*\)$`)
 
 var nearToken = regexp.MustCompile(`near "([^"]+)"`)
 
@@ -361,4 +374,21 @@ func Order(srcs []Source) ([]Source, error) {
 		}
 	}
 	return out, nil
+}
+
+func init() {
+	// quarter_of('2022-03') and quarter_of('2022-03-31') are '2022-Q1': the
+	// calendar quarter of a month or date, for month-to-quarter rollups.
+	sqlite.MustRegisterDeterministicScalarFunction("quarter_of", 1, func(ctx *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		s, ok := args[0].(string)
+		if !ok || len(s) < 7 || s[4] != '-' {
+			return nil, nil
+		}
+		y, err1 := strconv.Atoi(s[:4])
+		m, err2 := strconv.Atoi(s[5:7])
+		if err1 != nil || err2 != nil || m < 1 || m > 12 {
+			return nil, nil
+		}
+		return fmt.Sprintf("%04d-Q%d", y, (m-1)/3+1), nil
+	})
 }

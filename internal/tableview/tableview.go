@@ -18,7 +18,8 @@
 //
 // Conditions use the expr language with the row's columns as names; months,
 // quarters and dates compare as text (month == "2022-03"). Numbers are
-// right-aligned; every value goes through the briefing's formatter.
+// right-aligned; every value goes through the briefing's formatter, and
+// percentages keep one decimal so that a column lines up (6.0%, 24.1%).
 package tableview
 
 import (
@@ -178,6 +179,9 @@ func Build(s *Spec, tables map[string]*table.Table, fm *format.Formatter, row fu
 			name = figure.DefaultFormat(col.Kind)
 		}
 		specs[i], _ = format.ParseSpec(name)
+		if specs[i].Decimals < 0 && (specs[i].Name == "percent" || specs[i].Name == "change" || specs[i].Name == "pp") {
+			specs[i].Decimals = 1 // a column reads best with aligned decimals: 6.0%, 24.1%
+		}
 		if err := format.Check(specs[i], col.Kind); err != nil {
 			return nil, diag.Errorf(s.ix.Value("formats", col.Name), "table %q: column %q: %v", s.name, col.Name, err)
 		}
