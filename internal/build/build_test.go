@@ -119,6 +119,27 @@ func TestGoldenReads(t *testing.T) {
 			t.Errorf("index.html lacks %s", want)
 		}
 	}
+	// Figures, conditional text, a table and links to the pages per row.
+	for _, want := range []string{
+		"In Q1 2024 the North brought in $1.2M, 60%\nof $2.0M; the South moved −5%, so the\nregions are diverging.",
+		`<tr class="highlight"><td>South</td><td class="num">$800K</td><td class="num">40.0%</td><td class="num">−5.0%</td></tr>`,
+		`<tfoot><tr><td>Total</td><td class="num">$2.0M</td><td class="num">100.0%</td><td></td></tr></tfoot>`,
+		`<li><a href="region/north.html">North region</a></li>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("index.html lacks %s", want)
+		}
+	}
+	south := string(res.Files["region/south.html"])
+	for _, want := range []string{
+		"<h1>South region</h1>",
+		"The South region brought in $800K in Q1 2024,\n40% of the total. Growth was −5%\n(a decline).",
+		`href="../assets/style.css"`,
+	} {
+		if !strings.Contains(south, want) {
+			t.Errorf("region/south.html lacks %s", want)
+		}
+	}
 	if strings.Contains(page, "alert(1)") {
 		t.Error("raw HTML from markdown reached the page")
 	}

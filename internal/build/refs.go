@@ -78,14 +78,16 @@ func (x *refs) check(each *table.Table) narrative.CheckFunc {
 			if err != nil {
 				return err
 			}
-			names, _ := expr.Names(cond)
-			for _, n := range names {
+			names, offs := expr.Names(cond)
+			for i, n := range names {
+				at := r.Pos
+				at.Col += offs[i]
 				if col, ok := strings.CutPrefix(n, "row."); ok {
 					if _, _, err := x.rowColumn(each, col); err != nil {
-						return err
+						return diag.Wrap(at, err)
 					}
 				} else if _, ok := x.figs.Get(n); !ok {
-					return fmt.Errorf("unknown figure %q in the condition (figures are declared in figures.toml; a page's row columns are row.NAME)", n)
+					return diag.Errorf(at, "unknown figure %q in the condition (figures are declared in figures.toml; a page's row columns are row.NAME)", n)
 				}
 			}
 		}
