@@ -142,6 +142,12 @@
   function start() {
     Array.prototype.forEach.call(document.querySelectorAll("[data-chart]"), draw);
   }
+  // The static renderer (no DOM) calls briefingPrepare on each option, so
+  // that images carry the same formats as the page.
+  if (typeof document === "undefined") {
+    this.briefingPrepare = prepare;
+    return;
+  }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
-})();
+}).call(this);
