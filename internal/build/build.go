@@ -22,6 +22,7 @@ import (
 	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/figure"
 	"github.com/briefing-dev/briefing/internal/format"
+	"github.com/briefing-dev/briefing/internal/narrative"
 	"github.com/briefing-dev/briefing/internal/query"
 	"github.com/briefing-dev/briefing/internal/site"
 	"github.com/briefing-dev/briefing/internal/table"
@@ -60,6 +61,11 @@ type Result struct {
 	Pages    int                     // pages from content files
 	RowPages int                     // pages made per row
 	Warnings []*diag.Error           // problems shown with a fallback; errors under --strict
+	// SitePages are the prepared pages, for other editions (email).
+	SitePages []site.Page
+	// Expand replaces {{fig}} and {{if}} references in a string from
+	// site.toml (such as the email subject) found at pos.
+	Expand func(s string, pos diag.Pos) (string, error)
 }
 
 // Build reads the briefing in fsys and renders it.
@@ -102,6 +108,10 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 	pages, err := x.pages(fsys)
 	if err != nil {
 		return nil, err
+	}
+	r.SitePages = pages
+	r.Expand = func(s string, pos diag.Pos) (string, error) {
+		return narrative.ExpandText(s, pos, x.check(nil), x.inline(nil, nil))
 	}
 	r.Charts = map[string]*chart.Chart{}
 	for _, p := range pages {

@@ -76,17 +76,63 @@ func Write(outDir string, files site.Files) error {
 	if !exists {
 		return root.Rename(tmp, base)
 	}
+	kept, err := carryOver(root, base, tmp, files)
+	undo := func() {
+		for _, k := range kept {
+			_ = root.Rename(path.Join(tmp, k), path.Join(base, k))
+		}
+		_ = root.RemoveAll(tmp)
+	}
+	if err != nil {
+		undo()
+		return err
+	}
 	old := "." + base + ".old-" + suffix
 	if err := root.Rename(base, old); err != nil {
-		_ = root.RemoveAll(tmp)
+		undo()
 		return fmt.Errorf("moving the previous output aside: %w", err)
 	}
 	if err := root.Rename(tmp, base); err != nil {
 		_ = root.Rename(old, base)
-		_ = root.RemoveAll(tmp)
+		undo()
 		return fmt.Errorf("swapping in the new output: %w", err)
 	}
 	return root.RemoveAll(old)
+}
+
+// carryOver moves into the new output the subfolders that other commands
+// wrote there (briefing email writes email/), so that rebuilding the site
+// does not delete the email edition. Only folders that carry the marker
+// and that the new build does not write itself are moved.
+func carryOver(root *os.Root, old, tmp string, files site.Files) (kept []string, err error) {
+	entries, err := fs.ReadDir(root.FS(), old)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		if _, err := root.Lstat(path.Join(old, e.Name(), Marker)); err != nil {
+			continue
+		}
+		prefix := e.Name() + "/"
+		clash := false
+		for n := range files {
+			if strings.HasPrefix(n, prefix) {
+				clash = true
+				break
+			}
+		}
+		if clash {
+			continue
+		}
+		if err := root.Rename(path.Join(old, e.Name()), path.Join(tmp, e.Name())); err != nil {
+			return kept, fmt.Errorf("keeping %s from the previous output: %w", e.Name(), err)
+		}
+		kept = append(kept, e.Name())
+	}
+	return kept, nil
 }
 
 // checkReplaceable reports whether name exists, and refuses to replace it

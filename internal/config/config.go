@@ -8,6 +8,7 @@ package config
 
 import (
 	"io/fs"
+	"net/mail"
 	"slices"
 	"strings"
 
@@ -35,6 +36,7 @@ type Site struct {
 	Data            map[string]*Data  `toml:"data"`
 	Assets          Assets            `toml:"assets"`
 	Params          map[string]string `toml:"params"` // free text for templates
+	Email           Email             `toml:"email"`
 
 	src []byte
 	ix  *tomlpos.Index
@@ -60,9 +62,37 @@ type Assets struct {
 	EChartsIntegrity string `toml:"echarts_integrity"`
 }
 
+// Email configures the email edition (briefing email).
+type Email struct {
+	Subject string   `toml:"subject"` // may quote figures: "Briefing: {{fig tiktok_share}} from one customer"
+	From    string   `toml:"from"`    // "Strategy team <strategy@example.com>"
+	To      []string `toml:"to"`
+	Cc      []string `toml:"cc"`
+	// Pages lists the content files that go into the email, in order, as
+	// paths under content/ without .md. Default: ["index"].
+	Pages []string `toml:"pages"`
+	SMTP  SMTP     `toml:"smtp"`
+}
+
+// SMTP configures sending. The password is never read from site.toml:
+// it comes from the environment variable PasswordEnv names.
+type SMTP struct {
+	Host        string `toml:"host"`
+	Port        int    `toml:"port"`         // default 587
+	Username    string `toml:"username"`     // empty: no authentication
+	PasswordEnv string `toml:"password_env"` // default BRIEFING_SMTP_PASSWORD
+	// TLS is "starttls" (default: use STARTTLS when the server offers it),
+	// "required" (refuse to send without it) or "none".
+	TLS    string `toml:"tls"`
+	CAFile string `toml:"ca_file"` // extra CA certificate (PEM) to trust, for private relays
+	// Password exists only to refuse it with a clear message.
+	Password string `toml:"password"`
+}
+
 // Default returns the settings used where site.toml is silent.
 func Default() *Site {
-	return &Site{Language: "en", Locale: "en-US", Currency: "USD", Output: "output"}
+	return &Site{Language: "en", Locale: "en-US", Currency: "USD", Output: "output",
+		Email: Email{Pages: []string{"index"}, SMTP: SMTP{Port: 587, PasswordEnv: "BRIEFING_SMTP_PASSWORD", TLS: "starttls"}}}
 }
 
 // Load reads and validates site.toml from fsys.
@@ -113,6 +143,22 @@ func (s *Site) Validate() error {
 			if _, err := table.ParseKind(kind); err != nil {
 				return diag.Errorf(s.ix.Value("data", name, "columns", col), "table %q: column %q: %v", name, col, err)
 			}
+		}
+	}
+	if s.Email.SMTP.Password != "" {
+		return diag.Errorf(s.ix.Key("email", "smtp", "password"), "passwords are never read from site.toml; set password_env to the name of an environment variable that holds it (default BRIEFING_SMTP_PASSWORD)")
+	}
+	switch s.Email.SMTP.TLS {
+	case "starttls", "required", "none":
+	default:
+		return diag.Errorf(s.ix.Value("email", "smtp", "tls"), "tls %q: want starttls, required or none", s.Email.SMTP.TLS)
+	}
+	for _, addr := range append(append([]string{s.Email.From}, s.Email.To...), s.Email.Cc...) {
+		if addr == "" {
+			continue
+		}
+		if _, err := mail.ParseAddress(addr); err != nil {
+			return diag.Errorf(s.ix.Key("email"), "email address %q: %v", addr, err)
 		}
 	}
 	if (s.Assets.EChartsURL == "") != (s.Assets.EChartsIntegrity == "") {

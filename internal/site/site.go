@@ -258,3 +258,10 @@ func PagePath(contentFile string) string {
 	p := strings.TrimPrefix(contentFile, "content/")
 	return strings.TrimSuffix(p, ".md") + ".html"
 }
+
+// ChartScript returns the chart script (assets/briefing.js), which the
+// static renderer runs too, for the same number formats.
+func ChartScript() []byte {
+	b, _ := defaults.ReadFile("defaults/assets/briefing.js")
+	return b
+}

@@ -1,0 +1,264 @@
+// Package email makes the email edition of a briefing: an HTML body that
+// survives Gmail and Outlook (one column of at most 640 px, table layout,
+// every style inline, system fonts, no script, no external request), a
+// plain-text part written from the same narrative, and the charts as PNG
+// images attached by Content-ID. Message assembles them into a MIME message
+// and Send delivers it over SMTP.
+package email
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html"
+	"io"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/briefing-dev/briefing/internal/chart"
+	"github.com/briefing-dev/briefing/internal/config"
+	"github.com/briefing-dev/briefing/internal/diag"
+	"github.com/briefing-dev/briefing/internal/narrative"
+	"github.com/briefing-dev/briefing/internal/site"
+	"github.com/briefing-dev/briefing/internal/tableview"
+)
+
+// Width is the width of the email's column, and of its chart images, in
+// CSS pixels.
+const (
+	Width      = 640
+	ChartWidth = 584
+)
+
+// Image is one chart image.
+type Image struct {
+	CID    string // Content-ID, without angle brackets
+	Name   string // file name, e.g. chart-spend-share.png
+	PNG    []byte
+	Width  int // CSS pixels; the PNG is drawn at twice this
+	Height int
+}
+
+// Edition is a finished email edition.
+type Edition struct {
+	Subject string
+	HTML    []byte // the body; images as cid: URLs
+	Text    []byte
+	Images  []Image
+}
+
+// ImageFunc draws a chart as a PNG at width×height CSS pixels.
+type ImageFunc func(c *chart.Chart, width, height int) ([]byte, error)
+
+// Make builds the edition from the site's pages. Pages are chosen by
+// cfg.Email.Pages, as paths under content/ without .md.
+func Make(cfg *config.Site, pages []site.Page, subject string, draw ImageFunc) (*Edition, error) {
+	ed := &Edition{Subject: subject}
+	var body bytes.Buffer
+	seen := map[string]bool{}
+	for i, name := range cfg.Email.Pages {
+		p, ok := findPage(pages, name)
+		if !ok {
+			return nil, diag.Errorf(cfg.Pos("email", "pages"), "email page %q: no such page (pages are content files without .md: %s)", name, pageNames(pages))
+		}
+		if i > 0 {
+			body.WriteString(`<hr style="border:0;border-top:1px solid #dde1e8;margin:28px 0">`)
+		}
+		fmt.Fprintf(&body, "<h1>%s</h1>\n", html.EscapeString(p.Title))
+		if p.Description != "" {
+			fmt.Fprintf(&body, "<p class=\"lede\">%s</p>\n", html.EscapeString(p.Description))
+		}
+		block := func(w io.Writer, r narrative.Ref) error {
+			return ed.block(w, cfg, p, r, draw, seen)
+		}
+		if err := p.Doc.Render(&body, block, p.Inline); err != nil {
+			return nil, err
+		}
+	}
+	content, err := inlineStyles(body.Bytes(), cfg.BaseURL, pages)
+	if err != nil {
+		return nil, err
+	}
+	ed.HTML = layout(cfg, subject, content)
+	ed.Text = plainText(cfg, subject, content)
+	return ed, nil
+}
+
+func findPage(pages []site.Page, name string) (site.Page, bool) {
+	for _, p := range pages {
+		if p.InNav && strings.TrimSuffix(p.Path, ".html") == name {
+			return p, true
+		}
+	}
+	return site.Page{}, false
+}
+
+func pageNames(pages []site.Page) string {
+	var names []string
+	for _, p := range pages {
+		if p.InNav {
+			names = append(names, strings.TrimSuffix(p.Path, ".html"))
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// block renders a chart as an image, a table as a table, and a page list
+// as links.
+func (ed *Edition) block(w io.Writer, cfg *config.Site, p site.Page, r narrative.Ref, draw ImageFunc, seen map[string]bool) error {
+	switch r.Kind {
+	case "chart":
+		c := p.Charts[r.Arg]
+		img, err := ed.image(c, draw, seen)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, `<div class="chart"><p class="chart-title">%s</p>`, html.EscapeString(c.Title))
+		if c.Subtitle != "" {
+			fmt.Fprintf(w, `<p class="chart-subtitle">%s</p>`, html.EscapeString(c.Subtitle))
+		}
+		fmt.Fprintf(w, `<img src="cid:%s" width="%d" height="%d" alt="%s">`, img.CID, img.Width, img.Height, html.EscapeString(AltText(c)))
+		if c.Source != "" {
+			fmt.Fprintf(w, `<p class="chart-source">%s</p>`, html.EscapeString(c.Source))
+		}
+		fmt.Fprint(w, "</div>\n")
+	case "table":
+		writeTable(w, p.Tables[r.Arg])
+	case "pages":
+		fmt.Fprint(w, "<ul>")
+		for _, l := range p.Links[r.Arg] {
+			fmt.Fprintf(w, `<li><a href="%s">%s</a></li>`, html.EscapeString(l.Path), html.EscapeString(l.Title))
+		}
+		fmt.Fprint(w, "</ul>\n")
+	}
+	return nil
+}
+
+// image draws a chart once per edition.
+func (ed *Edition) image(c *chart.Chart, draw ImageFunc, seen map[string]bool) (Image, error) {
+	name := "chart-" + c.Name + ".png"
+	height := c.Height * ChartWidth / 640
+	img := Image{CID: "chart-" + c.Name + "@briefing", Name: name, Width: ChartWidth, Height: height}
+	if seen[name] {
+		return img, nil
+	}
+	seen[name] = true
+	png, err := draw(c, ChartWidth, height)
+	if err != nil {
+		return img, diag.Wrap(diag.Pos{File: c.File}, fmt.Errorf("drawing chart %q: %w", c.Name, err))
+	}
+	img.PNG = png
+	ed.Images = append(ed.Images, img)
+	return img, nil
+}
+
+// AltText states a chart's key numbers: its title and its first values,
+// for readers who see no image.
+func AltText(c *chart.Chart) string {
+	var b strings.Builder
+	b.WriteString(c.Title)
+	d := c.Data
+	if len(d.Rows) == 0 || len(d.Header) < 2 {
+		return b.String()
+	}
+	b.WriteString(". ")
+	rows := d.Rows
+	if len(d.Header) > 2 && len(rows) > 0 {
+		// Several series: the latest category, every series.
+		last := rows[len(rows)-1]
+		b.WriteString(last[0] + ": ")
+		for i := 1; i < len(last) && i < 7; i++ {
+			if i > 1 {
+				b.WriteString(", ")
+			}
+			b.WriteString(d.Header[i] + " " + last[i])
+		}
+		return b.String()
+	}
+	for i, r := range rows {
+		if i == 6 {
+			fmt.Fprintf(&b, ", and %d more", len(rows)-6)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(r[0] + " " + r[1])
+	}
+	return b.String()
+}
+
+func writeTable(w io.Writer, v *tableview.View) {
+	if v.Caption != "" {
+		fmt.Fprintf(w, `<p class="table-caption">%s</p>`, html.EscapeString(v.Caption))
+	}
+	fmt.Fprint(w, "<table><thead><tr>")
+	for _, h := range v.Header {
+		fmt.Fprintf(w, `<th%s>%s</th>`, numClass(h.Numeric), html.EscapeString(h.Text))
+	}
+	fmt.Fprint(w, "</tr></thead><tbody>")
+	for _, r := range v.Rows {
+		if r.Highlight {
+			fmt.Fprint(w, `<tr class="highlight">`)
+		} else {
+			fmt.Fprint(w, "<tr>")
+		}
+		for _, c := range r.Cells {
+			fmt.Fprintf(w, `<td%s>%s</td>`, numClass(c.Numeric), html.EscapeString(c.Text))
+		}
+		fmt.Fprint(w, "</tr>")
+	}
+	fmt.Fprint(w, "</tbody>")
+	if v.Totals != nil {
+		fmt.Fprint(w, `<tfoot><tr class="totals">`)
+		for _, c := range v.Totals {
+			fmt.Fprintf(w, `<td%s>%s</td>`, numClass(c.Numeric), html.EscapeString(c.Text))
+		}
+		fmt.Fprint(w, "</tr></tfoot>")
+	}
+	fmt.Fprint(w, "</table>\n")
+	if v.Note != "" {
+		fmt.Fprintf(w, `<p class="table-note">%s</p>`, html.EscapeString(v.Note))
+	}
+}
+
+func numClass(num bool) string {
+	if num {
+		return ` class="num"`
+	}
+	return ""
+}
+
+// absolute resolves a link in a page at the site root against base.
+func absolute(base, link string) string {
+	u, err := url.Parse(link)
+	if err != nil || u.IsAbs() || strings.HasPrefix(link, "#") || strings.HasPrefix(link, "mailto:") {
+		return link
+	}
+	if base == "" {
+		return ""
+	}
+	b, err := url.Parse(strings.TrimSuffix(base, "/") + "/")
+	if err != nil {
+		return ""
+	}
+	u.Path = path.Clean("/" + u.Path)[1:]
+	return b.ResolveReference(u).String()
+}
+
+// MessageID is a stable id for the message: the same edition and date give
+// the same id, so rebuilds stay byte-identical.
+func MessageID(ed *Edition, date time.Time, from string) string {
+	h := sha256.New()
+	h.Write(ed.HTML)
+	h.Write(ed.Text)
+	fmt.Fprint(h, date.Unix())
+	domain := "briefing.invalid"
+	if i := strings.LastIndex(from, "@"); i >= 0 {
+		domain = strings.TrimRight(from[i+1:], "> ")
+	}
+	return "<" + hex.EncodeToString(h.Sum(nil))[:24] + "@" + domain + ">"
+}
