@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -14,6 +15,8 @@ import (
 	"github.com/briefing-dev/briefing/internal/build"
 	"github.com/briefing-dev/briefing/internal/config"
 	"github.com/briefing-dev/briefing/internal/diag"
+	"github.com/briefing-dev/briefing/internal/render"
+	"github.com/briefing-dev/briefing/internal/site"
 )
 
 // Exit codes.
@@ -38,7 +41,8 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"build", "build the briefing site", "briefing build [-o DIR] [--base-url URL] [--strict] [-q] [SITE_DIR]", runBuild},
+		{"build", "build the briefing site", "briefing build [-o DIR] [--base-url URL] [--single-file] [--strict] [-q] [SITE_DIR]", runBuild},
+		{"email", "make (and send) the email edition", emailUsage, runEmail},
 		{"version", "print the version", "briefing version", runVersion},
 		{"help", "show help for a command", "briefing help [COMMAND]", nil},
 	}
@@ -120,11 +124,12 @@ func newFlags(name, usage string, args []string, stdout, stderr io.Writer) *flag
 func runBuild(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("build", commands()[0].usage, args, stdout, stderr)
 	var out, baseURL string
-	var quiet, strict bool
+	var quiet, strict, singleFile bool
 	fs.StringVar(&out, "o", "", "output `DIR` (default: output in site.toml, else SITE_DIR/output)")
 	fs.StringVar(&out, "out", "", "same as -o `DIR`")
 	fs.StringVar(&baseURL, "base-url", "", "`URL` the site is published at (overrides base_url in site.toml)")
 	fs.BoolVar(&quiet, "q", false, "print nothing on success")
+	fs.BoolVar(&singleFile, "single-file", false, "write each page with its CSS, scripts and images inside it")
 	fs.BoolVar(&strict, "strict", false, "treat warnings (values shown with a fallback) as errors")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -140,26 +145,12 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 		siteDir = fs.Arg(0)
 	}
 	start := time.Now()
-	siteAbs, err := filepath.Abs(siteDir)
+	b, err := openBriefing(siteDir, build.Options{BaseURL: baseURL}, true)
 	if err != nil {
 		return err
 	}
-	root, err := os.OpenRoot(siteAbs)
-	if err != nil {
-		return usageError{fmt.Sprintf("cannot open site folder: %v", err)}
-	}
-	defer root.Close()
-
-	opt := build.Options{BaseURL: baseURL}
-	if p := os.Getenv("BRIEFING_ECHARTS"); p != "" {
-		if opt.ECharts, err = os.ReadFile(p); err != nil {
-			return usageError{fmt.Sprintf("BRIEFING_ECHARTS: %v", err)}
-		}
-	}
-	res, err := build.Build(root.FS(), opt)
-	if err != nil {
-		return err
-	}
+	defer b.Close()
+	res, siteAbs := b.res, b.siteAbs
 	for _, w := range res.Warnings {
 		fmt.Fprintf(stderr, "briefing: warning: %v\n", w)
 	}
@@ -173,7 +164,13 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	if err := build.CheckOutput(siteAbs, outAbs); err != nil {
 		return usageError{err.Error()}
 	}
-	if err := build.Write(outAbs, res.Files); err != nil {
+	files := res.Files
+	if singleFile {
+		if files, err = build.SingleFile(files); err != nil {
+			return err
+		}
+	}
+	if err := build.Write(outAbs, files); err != nil {
 		return err
 	}
 	if !quiet {
@@ -181,6 +178,66 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 			res.Pages+res.RowPages, len(res.Charts), len(res.Tables), time.Since(start).Round(time.Millisecond), display(outAbs))
 	}
 	return nil
+}
+
+// briefing is a built briefing and what it was built from.
+type briefing struct {
+	root     *os.Root
+	siteAbs  string
+	res      *build.Result
+	echarts  []byte
+	renderer *render.Renderer // nil without static charts
+}
+
+// Close releases the site folder and the renderer.
+func (b *briefing) Close() {
+	if b.renderer != nil {
+		b.renderer.Close()
+	}
+	b.root.Close()
+}
+
+// openBriefing builds the briefing in siteDir, reading it through an
+// os.Root. BRIEFING_ECHARTS names an echarts.min.js to use instead of the
+// site's own.
+// With static, charts are also drawn as SVG images (package render).
+func openBriefing(siteDir string, opt build.Options, static bool) (*briefing, error) {
+	siteAbs, err := filepath.Abs(siteDir)
+	if err != nil {
+		return nil, err
+	}
+	root, err := os.OpenRoot(siteAbs)
+	if err != nil {
+		return nil, usageError{fmt.Sprintf("cannot open site folder: %v", err)}
+	}
+	if p := os.Getenv("BRIEFING_ECHARTS"); p != "" {
+		if opt.ECharts, err = os.ReadFile(p); err != nil {
+			root.Close()
+			return nil, usageError{fmt.Sprintf("BRIEFING_ECHARTS: %v", err)}
+		}
+	}
+	b := &briefing{root: root, siteAbs: siteAbs, echarts: opt.ECharts}
+	if b.echarts == nil {
+		// The renderer needs ECharts before the build reads it; read it the
+		// way the build does (and let the build report a missing copy).
+		b.echarts, _ = fs.ReadFile(root.FS(), build.EChartsDefault)
+	}
+	if static && b.echarts != nil && build.VerifyECharts(b.echarts, "") == nil {
+		r, err := render.New(b.echarts, site.ChartScript(), 0)
+		if err != nil {
+			root.Close()
+			return nil, err
+		}
+		b.renderer = r
+		opt.Static = r.SVG
+	}
+	res, err := build.Build(root.FS(), opt)
+	if err != nil {
+		b.Close()
+		return nil, err
+	}
+	b.res = res
+	return b, nil
 }
 
 // outputDir resolves -o (relative to the working directory) or the
@@ -208,7 +265,7 @@ func display(p string) string {
 }
 
 func runVersion(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("version", commands()[1].usage, args, stdout, stderr)
+	fs := newFlags("version", "briefing version", args, stdout, stderr)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err

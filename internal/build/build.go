@@ -50,7 +50,14 @@ type Options struct {
 	Limits *table.Limits
 	// BaseURL, when set, overrides base_url in site.toml.
 	BaseURL string
+	// Static, when set, draws a chart option as an SVG image of the given
+	// size; each chart then gets one, for print and for readers without
+	// JavaScript (see package render).
+	Static func(option []byte, width, height int) ([]byte, error)
 }
+
+// StaticWidth is the width of the charts' SVG images, in pixels.
+const StaticWidth = 800
 
 // Result is a finished build.
 type Result struct {
@@ -119,6 +126,10 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 			r.Charts[name] = c
 		}
 	}
+	static, err := drawStatic(pages, opt.Static)
+	if err != nil {
+		return nil, err
+	}
 	tmpl, err := site.LoadTemplates(fsys)
 	if err != nil {
 		return nil, err
@@ -131,6 +142,9 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 	if r.Files, err = site.Render(tmpl, in); err != nil {
 		return nil, err
 	}
+	for name, svg := range static {
+		r.Files[name] = svg
+	}
 	if err := addStatic(fsys, r.Files); err != nil {
 		return nil, err
 	}
@@ -142,6 +156,32 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 		}
 	}
 	return r, nil
+}
+
+// drawStatic draws every placed chart as an SVG file under assets/charts/,
+// named by the chart and a hash of its option (a chart made per row has
+// one image per row), and points the chart at it.
+func drawStatic(pages []site.Page, draw func([]byte, int, int) ([]byte, error)) (site.Files, error) {
+	files := site.Files{}
+	if draw == nil {
+		return files, nil
+	}
+	for _, p := range pages {
+		for _, name := range p.Doc.Charts {
+			c := p.Charts[name]
+			sum := sha256.Sum256(c.Option)
+			file := fmt.Sprintf("assets/charts/%s-%s.svg", c.Name, hex.EncodeToString(sum[:4]))
+			if _, done := files[file]; !done {
+				svg, err := draw(c.Option, StaticWidth, c.Height)
+				if err != nil {
+					return nil, diag.Wrap(diag.Pos{File: c.File}, fmt.Errorf("drawing chart %q: %w", c.Name, err))
+				}
+				files[file] = svg
+			}
+			c.Static = file
+		}
+	}
+	return files, nil
 }
 
 // checkFormat tells figures whether a format can show a kind of value.
@@ -226,11 +266,19 @@ func readECharts(fsys fs.FS, cfg *config.Site, opt Options) ([]byte, error) {
 			return nil, diag.Errorf(diag.Pos{File: where}, "ECharts %s is not installed: run `npm ci` in this repository, or `npm install --prefix SITE_DIR echarts@%s` for a briefing elsewhere", EChartsVersion, EChartsVersion)
 		}
 	}
-	sum := sha256.Sum256(b)
-	if got := hex.EncodeToString(sum[:]); got != EChartsSHA256 {
-		return nil, diag.Errorf(diag.Pos{File: where}, "echarts.min.js has sha256 %s, not the pinned ECharts %s (%s); reinstall with `npm ci`", got[:12], EChartsVersion, EChartsSHA256[:12])
+	if err := VerifyECharts(b, where); err != nil {
+		return nil, err
 	}
 	return b, nil
+}
+
+// VerifyECharts checks echarts.min.js (read from where) against the pin.
+func VerifyECharts(b []byte, where string) error {
+	sum := sha256.Sum256(b)
+	if got := hex.EncodeToString(sum[:]); got != EChartsSHA256 {
+		return diag.Errorf(diag.Pos{File: where}, "echarts.min.js has sha256 %s, not the pinned ECharts %s (%s); reinstall with `npm ci`", got[:12], EChartsVersion, EChartsSHA256[:12])
+	}
+	return nil
 }
 
 // addStatic copies static/ verbatim to the output root.

@@ -28,6 +28,10 @@ type Chart struct {
 	Option json.RawMessage
 	// Data is the chart's data as text, for an accessible table.
 	Data DataTable
+	// Static is the site-relative path of the chart drawn as an SVG image,
+	// for readers without JavaScript and for print; empty when the build
+	// draws no static images.
+	Static string
 }
 
 // DataTable is a chart's data as a plain table.

@@ -97,6 +97,8 @@ type NavItem struct {
 
 // ChartData is what chart.html sees.
 type ChartData struct {
+	// StaticURL links the chart's SVG image from this page, or is empty.
+	StaticURL string
 	ID     string
 	Chart  *chart.Chart
 	Option template.JS // JSON from encoding/json: <, > and & are escaped
@@ -187,7 +189,11 @@ func renderPage(t *template.Template, in Input, p Page) ([]byte, error) {
 			if !ok {
 				return fmt.Errorf("chart %q was not prepared for this page", r.Arg)
 			}
-			return t.ExecuteTemplate(w, "chart.html", ChartData{ID: "chart-" + r.Arg, Chart: c, Option: template.JS(c.Option)})
+			d := ChartData{ID: "chart-" + r.Arg, Chart: c, Option: template.JS(c.Option)}
+			if c.Static != "" {
+				d.StaticURL = relative(p.Path, c.Static)
+			}
+			return t.ExecuteTemplate(w, "chart.html", d)
 		case "table":
 			v, ok := p.Tables[r.Arg]
 			if !ok {

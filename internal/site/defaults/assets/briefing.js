@@ -29,10 +29,12 @@
   Formatter.prototype.grouped = function (v, d) {
     var s = fixed(Math.abs(v) * Math.pow(10, d), d);
     var parts = s.split(".");
+    // Groups are joined after the decimal point is placed, so that a
+    // locale grouping with "." keeps its decimal comma: 1.234,5.
     var out = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, this.group);
-    if (parts[1]) out += "." + parts[1];
-    if (v < 0 && !isZero(out)) out = MINUS + out;
-    return this.local(out);
+    if (parts[1]) out += this.dec + parts[1];
+    if (v < 0 && !isZero(parts[0] + (parts[1] || ""))) out = MINUS + out;
+    return out;
   };
   Formatter.prototype.trimmed = function (v, d, def) {
     if (d >= 0) return this.local(fixed(v * Math.pow(10, d), d));
