@@ -524,6 +524,7 @@ func BenchmarkQueriesStages100k(b *testing.B) {
 	}
 	per := map[string]time.Duration{}
 	var addBack time.Duration
+	var dbSize [2]float64 // bytes: after copying the table, after the queries
 	b.ReportAllocs()
 	for b.Loop() {
 		tables := make(map[string]*table.Table, len(loaded))
@@ -534,6 +535,7 @@ func BenchmarkQueriesStages100k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		dbSize[0] = queryBenchDBSize(b, db)
 		for _, s := range srcs {
 			t0 := time.Now()
 			t, err := db.Run(s)
@@ -548,6 +550,7 @@ func BenchmarkQueriesStages100k(b *testing.B) {
 			addBack += time.Since(t1)
 			tables[s.Name] = t
 		}
+		dbSize[1] = queryBenchDBSize(b, db)
 		db.Close()
 	}
 	var lines []string
@@ -557,4 +560,20 @@ func BenchmarkQueriesStages100k(b *testing.B) {
 	}
 	b.Logf("per query (run and scan, per op): %s; copying the results back into SQLite: %.1f ms",
 		strings.Join(lines, ", "), float64(addBack.Microseconds())/1000/float64(b.N))
+	b.Logf("SQLite database: %.1f MiB after copying the workbook's table in, %.1f MiB after the queries (pages held by SQLite's own allocator, which B/op does not count)",
+		dbSize[0]/(1<<20), dbSize[1]/(1<<20))
+}
+
+// queryBenchDBSize is the size of the in-memory database, in bytes.
+func queryBenchDBSize(b *testing.B, db *query.DB) float64 {
+	b.Helper()
+	t, err := db.Run(query.Source{Name: "db_size", File: "(benchmark)", Line: 1,
+		SQL: "SELECT p.page_count * s.page_size FROM pragma_page_count() AS p, pragma_page_size() AS s"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(t.Rows) != 1 || len(t.Columns) != 1 {
+		b.Fatalf("database size: %d rows, %d columns", len(t.Rows), len(t.Columns))
+	}
+	return t.Rows[0][0].F
 }

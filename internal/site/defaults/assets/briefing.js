@@ -118,8 +118,14 @@
       s.tooltip = s.tooltip || {};
       s.tooltip.valueFormatter = f;
       if (s.type === "pie") {
+        // The share is computed from the values, not from ECharts' own
+        // rounded percent, so that it matches the prose to the digit.
         var pct = fm.fn("percent");
-        s.label = { formatter: function (p) { return p.name + " " + pct(p.percent / 100); } };
+        var total = (s.data || []).reduce(function (t, d) {
+          var v = d && typeof d === "object" ? d.value : d;
+          return t + (typeof v === "number" ? v : 0);
+        }, 0);
+        s.label = { formatter: function (p) { return p.name + " " + (total ? pct(p.value / total) : ""); } };
       }
     });
     var axes = meta.horizontal ? option.xAxis : option.yAxis;
