@@ -76,6 +76,9 @@ func Parse(src string) (Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	if p.err != nil {
+		return nil, p.err // a bad token after a whole expression: 1 "abc
+	}
 	if p.tok.kind != tEOF {
 		return nil, p.errf("unexpected %s", p.tok.desc())
 	}
@@ -408,6 +411,9 @@ func (n *binary) eval(env Env) (Value, error) {
 	y, err := n.y.eval(env)
 	if err != nil {
 		return Value{}, err
+	}
+	if (n.op == "==" || n.op == "!=") && x.IsText != y.IsText {
+		return Value{}, &Error{Off: n.off, Msg: fmt.Sprintf("cannot use %s between %v and %v: one is a number, the other text", n.op, x, y)}
 	}
 	switch n.op {
 	case "and", "or":

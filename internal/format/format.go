@@ -236,13 +236,14 @@ func signed(v float64, s string) string {
 func ordinal(v float64) string {
 	n := int64(math.Round(v))
 	suffix := "th"
-	if n%100 < 11 || n%100 > 13 {
-		switch n % 10 {
-		case 1, -1:
+	// The suffix follows the digits, whatever the sign: −11th, −21st.
+	if a := max(n, -n); a%100 < 11 || a%100 > 13 {
+		switch a % 10 {
+		case 1:
 			suffix = "st"
-		case 2, -2:
+		case 2:
 			suffix = "nd"
-		case 3, -3:
+		case 3:
 			suffix = "rd"
 		}
 	}
@@ -297,9 +298,12 @@ func compact(v float64) string {
 }
 
 // group formats v with the given decimals and the locale's separators.
+// The decimal point is swapped before the groups are separated, so that a
+// locale grouping with "." (de-DE) does not have a group taken for the
+// decimal point: 1.234,5, not 1,234.5.
 func (f *Formatter) group(v float64, decimals int) string {
-	s := groupWith(v, decimals, f.Group)
-	return f.local(s)
+	s := f.local(groupWith(v, decimals, "\x00"))
+	return strings.ReplaceAll(s, "\x00", f.Group)
 }
 
 // groupWith formats v with the given decimals, thousands separated by sep
