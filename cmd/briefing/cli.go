@@ -43,6 +43,8 @@ func commands() []command {
 	return []command{
 		{"build", "build the briefing site", "briefing build [-o DIR] [--base-url URL] [--single-file] [--strict] [-q] [SITE_DIR]", runBuild},
 		{"email", "make (and send) the email edition", emailUsage, runEmail},
+		{"check", "validate the briefing without writing anything", checkUsage, runCheck},
+		{"new", "create a small working briefing in a new folder", newUsage, runNew},
 		{"version", "print the version", "briefing version", runVersion},
 		{"help", "show help for a command", "briefing help [COMMAND]", nil},
 	}
@@ -90,7 +92,15 @@ func exitCode(err error, stderr io.Writer) int {
 	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "briefing: %v\n", err)
+	var pr printed
+	if errors.As(err, &pr) && len(diag.Flatten(pr.err)) > 0 {
+		p := pr.printer(stderr)
+		for _, e := range diag.Flatten(pr.err) {
+			p.Print(e)
+		}
+	} else {
+		fmt.Fprintf(stderr, "briefing: %v\n", err)
+	}
 	var ue usageError
 	var de *diag.Error
 	switch {
@@ -98,10 +108,44 @@ func exitCode(err error, stderr io.Writer) int {
 		return exitUsage
 	case errors.As(err, &de) && de.Pos.File == config.File:
 		return exitUsage
-	case errors.As(err, &de):
+	case diag.IsSource(err) || len(diag.Flatten(err)) > 0:
 		return exitSource
 	}
 	return exitInternal
+}
+
+// printed is an error from a briefing's sources, with what is needed to
+// print it: the site folder (for source excerpts) and the format.
+type printed struct {
+	err     error
+	siteAbs string
+	json    bool
+}
+
+func (p printed) Error() string { return p.err.Error() }
+func (p printed) Unwrap() error { return p.err }
+
+func (p printed) printer(w io.Writer) *diag.Printer {
+	return &diag.Printer{W: w, JSON: p.json, Prefix: "briefing: ", Source: func(file string) ([]byte, error) {
+		root, err := os.OpenRoot(p.siteAbs)
+		if err != nil {
+			return nil, err
+		}
+		defer root.Close()
+		return root.ReadFile(file)
+	}}
+}
+
+// formatFlag adds --format to a command.
+func formatFlag(fs *flag.FlagSet) *string {
+	return fs.String("format", "text", "how to print problems: text (with source excerpts) or json (one object per line, for CI annotations)")
+}
+
+func checkFormat(f string) error {
+	if f != "text" && f != "json" {
+		return usageError{fmt.Sprintf("--format %q: want text or json", f)}
+	}
+	return nil
 }
 
 // newFlags makes a command's flag set. Asked for help, it prints to
@@ -130,7 +174,8 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&baseURL, "base-url", "", "`URL` the site is published at (overrides base_url in site.toml)")
 	fs.BoolVar(&quiet, "q", false, "print nothing on success")
 	fs.BoolVar(&singleFile, "single-file", false, "write each page with its CSS, scripts and images inside it")
-	fs.BoolVar(&strict, "strict", false, "treat warnings (values shown with a fallback) as errors")
+	fs.BoolVar(&strict, "strict", false, "treat warnings (values shown with a fallback, broken links) as errors")
+	format := formatFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -144,18 +189,18 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() == 1 {
 		siteDir = fs.Arg(0)
 	}
+	if err := checkFormat(*format); err != nil {
+		return err
+	}
 	start := time.Now()
 	b, err := openBriefing(siteDir, build.Options{BaseURL: baseURL}, true)
 	if err != nil {
-		return err
+		return printed{err, absOr(siteDir), *format == "json"}
 	}
 	defer b.Close()
 	res, siteAbs := b.res, b.siteAbs
-	for _, w := range res.Warnings {
-		fmt.Fprintf(stderr, "briefing: warning: %v\n", w)
-	}
-	if strict && len(res.Warnings) > 0 {
-		return res.Warnings[0]
+	if err := warn(res, siteAbs, *format == "json", strict, stderr); err != nil {
+		return err
 	}
 	outAbs, err := outputDir(siteAbs, out, res.Config.Output)
 	if err != nil {
@@ -178,6 +223,36 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 			res.Pages+res.RowPages, len(res.Charts), len(res.Tables), time.Since(start).Round(time.Millisecond), display(outAbs))
 	}
 	return nil
+}
+
+// warn prints the build's warnings; under --strict they fail the build.
+func warn(res *build.Result, siteAbs string, json, strict bool, stderr io.Writer) error {
+	if len(res.Warnings) == 0 {
+		return nil
+	}
+	list := make([]error, len(res.Warnings))
+	for i, w := range res.Warnings {
+		list[i] = w
+	}
+	if strict {
+		for _, w := range res.Warnings {
+			w.Warning = false
+		}
+		return printed{diag.Join(list...), siteAbs, json}
+	}
+	p := printed{siteAbs: siteAbs, json: json}.printer(stderr)
+	for _, w := range res.Warnings {
+		w.Warning = true
+		p.Print(w)
+	}
+	return nil
+}
+
+func absOr(dir string) string {
+	if abs, err := filepath.Abs(dir); err == nil {
+		return abs
+	}
+	return dir
 }
 
 // briefing is a built briefing and what it was built from.

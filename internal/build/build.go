@@ -148,6 +148,7 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 	if err := addStatic(fsys, r.Files); err != nil {
 		return nil, err
 	}
+	r.Warnings = append(r.Warnings, checkLinks(pages, r.Files)...)
 	for _, p := range pages {
 		if p.InNav {
 			r.Pages++
@@ -199,14 +200,16 @@ func loadTables(fsys fs.FS, cfg *config.Site, opt Options) (map[string]*table.Ta
 		lim = *opt.Limits
 	}
 	tables := map[string]*table.Table{}
+	var errs []error
 	for _, name := range cfg.TableNames() {
 		t, err := table.Load(fsys, cfg.TableSpec(name), lim)
 		if err != nil {
-			return nil, err
+			errs = append(errs, err) // tables are independent: report every bad one
+			continue
 		}
 		tables[name] = t
 	}
-	return tables, nil
+	return tables, diag.Join(errs...)
 }
 
 // runQueries runs queries/*.sql in dependency order; each result becomes

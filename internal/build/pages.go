@@ -62,6 +62,7 @@ func (x *refs) pages(fsys fs.FS) ([]site.Page, error) {
 // ordered by front-matter order, then path.
 func (x *refs) parseContent(fsys fs.FS) ([]source, error) {
 	var srcs []source
+	var errs []error
 	err := fs.WalkDir(fsys, "content", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) && p == "content" {
@@ -78,10 +79,15 @@ func (x *refs) parseContent(fsys fs.FS) ([]source, error) {
 		}
 		each, err := x.eachTable(p, b)
 		if err != nil {
-			return err
+			errs = append(errs, err)
+			return nil
 		}
 		doc, err := narrative.Parse(p, b, x.check(each))
 		if err != nil {
+			if diag.IsSource(err) {
+				errs = append(errs, err) // files are independent: report every bad one
+				return nil
+			}
 			return err
 		}
 		if doc.Meta.Each != "" && each == nil {
@@ -97,6 +103,9 @@ func (x *refs) parseContent(fsys fs.FS) ([]source, error) {
 		return nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := diag.Join(errs...); err != nil {
 		return nil, err
 	}
 	if len(srcs) == 0 {

@@ -95,6 +95,7 @@ func LoadSpecs(fsys fs.FS) ([]*Spec, error) {
 		return nil, err
 	}
 	var specs []*Spec
+	var errs []error
 	for _, e := range entries {
 		if e.IsDir() || path.Ext(e.Name()) != ".toml" {
 			continue
@@ -106,11 +107,12 @@ func LoadSpecs(fsys fs.FS) ([]*Spec, error) {
 		}
 		s, err := ParseSpec(file, src)
 		if err != nil {
-			return nil, err
+			errs = append(errs, err) // every bad definition, not just the first
+			continue
 		}
 		specs = append(specs, s)
 	}
-	return specs, nil
+	return specs, diag.Join(errs...)
 }
 
 // ParseSpec decodes one chart definition and checks what it can without

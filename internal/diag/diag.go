@@ -52,6 +52,11 @@ type Error struct {
 	Pos Pos
 	Msg string
 	Err error // the underlying error, when this one wraps another
+	// Context, when set, is shown under the message instead of the source
+	// line: for a spreadsheet cell, its neighbours in the row.
+	Context string
+	// Warning marks a problem the build worked around (a fallback shown).
+	Warning bool
 }
 
 // Wrap places err at pos, keeping err for errors.Is and errors.As.

@@ -99,9 +99,9 @@ type NavItem struct {
 type ChartData struct {
 	// StaticURL links the chart's SVG image from this page, or is empty.
 	StaticURL string
-	ID     string
-	Chart  *chart.Chart
-	Option template.JS // JSON from encoding/json: <, > and & are escaped
+	ID        string
+	Chart     *chart.Chart
+	Option    template.JS // JSON from encoding/json: <, > and & are escaped
 }
 
 // LoadTemplates parses the site's templates over the built-in defaults.
@@ -270,4 +270,11 @@ func PagePath(contentFile string) string {
 func ChartScript() []byte {
 	b, _ := defaults.ReadFile("defaults/assets/briefing.js")
 	return b
+}
+
+// DefaultTemplates returns the built-in templates, for `briefing new
+// --templates`.
+func DefaultTemplates() fs.FS {
+	sub, _ := fs.Sub(defaults, "defaults/templates")
+	return sub
 }

@@ -1,6 +1,7 @@
 package table
 
 import (
+	"fmt"
 	"io/fs"
 	"maps"
 	"path"
@@ -151,12 +152,37 @@ func (b *builder) add(fields []string, pos func(i int) (int32, int32), serial fu
 		ps = append(ps, l, cc)
 		v, err := parse(col.Kind, cellInput{text: raw, serial: serial(i), date1904: date1904}, col.Name)
 		if err != nil {
-			return &diag.Error{Pos: b.cellPos(l, cc), Msg: err.Error()}
+			return &diag.Error{Pos: b.cellPos(l, cc), Msg: err.Error(), Context: b.neighbours(fields, c, pos)}
 		}
 		vals[c] = v
 	}
 	b.t.addRow(vals, ps)
 	return nil
+}
+
+// neighbours shows the row around a bad cell, by column, for the error's
+// excerpt: two cells either side, the bad one marked.
+func (b *builder) neighbours(fields []string, bad int, pos func(i int) (int32, int32)) string {
+	var lines []string
+	for c := max(0, bad-2); c <= min(len(b.t.Columns)-1, bad+2); c++ {
+		i := b.field[c]
+		raw := ""
+		if i < len(fields) {
+			raw = fields[i]
+		}
+		l, cc := pos(i)
+		where := b.cellPos(l, cc)
+		ref := where.Cell
+		if ref == "" {
+			ref = fmt.Sprintf("%d:%d", where.Line, where.Col)
+		}
+		mark := ""
+		if c == bad {
+			mark = "   <- " + b.t.Columns[c].Kind.String() + " expected"
+		}
+		lines = append(lines, fmt.Sprintf("%-8s %-24s %q%s", ref, b.t.Columns[c].Name, raw, mark))
+	}
+	return strings.Join(lines, "\n")
 }
 
 func (b *builder) cellPos(line, col int32) diag.Pos {
