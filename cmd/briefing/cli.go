@@ -43,6 +43,7 @@ func commands() []command {
 	return []command{
 		{"build", "build the briefing site", "briefing build [-o DIR] [--base-url URL] [--single-file] [--strict] [-q] [SITE_DIR]", runBuild},
 		{"email", "make (and send) the email edition", emailUsage, runEmail},
+		{"serve", "preview the briefing, rebuilding as sources change", serveUsage, runServe},
 		{"check", "validate the briefing without writing anything", checkUsage, runCheck},
 		{"new", "create a small working briefing in a new folder", newUsage, runNew},
 		{"version", "print the version", "briefing version", runVersion},

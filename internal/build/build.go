@@ -54,6 +54,8 @@ type Options struct {
 	// size; each chart then gets one, for print and for readers without
 	// JavaScript (see package render).
 	Static func(option []byte, width, height int) ([]byte, error)
+	// Cache, when set, keeps tables between builds.
+	Cache *Cache
 }
 
 // StaticWidth is the width of the charts' SVG images, in pixels.
@@ -202,7 +204,7 @@ func loadTables(fsys fs.FS, cfg *config.Site, opt Options) (map[string]*table.Ta
 	tables := map[string]*table.Table{}
 	var errs []error
 	for _, name := range cfg.TableNames() {
-		t, err := table.Load(fsys, cfg.TableSpec(name), lim)
+		t, err := opt.Cache.load(fsys, cfg.TableSpec(name), lim)
 		if err != nil {
 			errs = append(errs, err) // tables are independent: report every bad one
 			continue

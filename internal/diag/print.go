@@ -104,9 +104,9 @@ func (e *Error) Severity() string {
 // Printer writes problems for people or for machines.
 type Printer struct {
 	W      io.Writer
-	JSON   bool                                // one JSON object per line
+	JSON   bool                              // one JSON object per line
 	Source func(file string) ([]byte, error) // reads a source file for excerpts; nil for none
-	Prefix string                              // before each line for people, e.g. "briefing: "
+	Prefix string                            // before each line for people, e.g. "briefing: "
 }
 
 // Print writes one problem: a short line and, for people, an excerpt of

@@ -114,7 +114,7 @@ func Load(fsys fs.FS, db *query.DB, formatOK func(spec string, k table.Kind) err
 	if _, err := tomlpos.Decode(File, src, &specs); err != nil {
 		return nil, err
 	}
-	c := &computer{specs: specs, ix: tomlpos.New(File, src), db: db, set: &Set{byName: map[string]*Figure{}}, state: map[string]int{}, formatOK: formatOK}
+	c := &computer{specs: specs, src: src, ix: tomlpos.New(File, src), db: db, set: &Set{byName: map[string]*Figure{}}, state: map[string]int{}, formatOK: formatOK}
 	names := make([]string, 0, len(specs))
 	for n := range specs {
 		names = append(names, n)
@@ -130,6 +130,7 @@ func Load(fsys fs.FS, db *query.DB, formatOK func(spec string, k table.Kind) err
 
 type computer struct {
 	specs    map[string]*Spec
+	src      []byte // figures.toml
 	ix       *tomlpos.Index
 	db       *query.DB
 	set      *Set
@@ -144,7 +145,8 @@ func (c *computer) compute(name string, chain []string) (*Figure, error) {
 	s := c.specs[name]
 	at := c.ix.Key(name)
 	if c.state[name] == 1 {
-		return nil, diag.Errorf(at, "figure %q depends on itself: %s", name, strings.Join(append(chain, name), " → "))
+		cycle := chain[slices.Index(chain, name):] // from where the cycle starts
+		return nil, diag.Errorf(at, "figure %q depends on itself: %s", name, strings.Join(append(cycle, name), " → "))
 	}
 	c.state[name] = 1
 	if !validName.MatchString(name) {
@@ -190,7 +192,8 @@ func (c *computer) missing(f *Figure, pos diag.Pos, why string) error {
 
 func (c *computer) fromSQL(f *Figure, s *Spec) error {
 	pos := c.ix.Value(f.Name, "sql")
-	t, err := c.db.Run(query.Source{Name: f.Name, File: File, Line: pos.Line, SQL: s.SQL})
+	start := c.textStart(f.Name, "sql")
+	t, err := c.db.Run(query.Source{Name: f.Name, File: File, Line: start.Line, Col: start.Col, SQL: s.SQL})
 	if err != nil {
 		return err
 	}
@@ -208,6 +211,13 @@ func (c *computer) fromSQL(f *Figure, s *Spec) error {
 		if err != nil {
 			return diag.Errorf(c.ix.Value(f.Name, "type"), "figure %q: %v", f.Name, err)
 		}
+		if kk != k && !v.Null {
+			// Read the value again as the named type: text '2022-03'
+			// becomes a month, a number becomes text.
+			if v, err = table.ParseText(kk, table.Format(k, v), t.Columns[0].Name); err != nil {
+				return diag.Errorf(c.ix.Value(f.Name, "type"), "figure %q: %v", f.Name, err)
+			}
+		}
 		k = kk
 	}
 	f.Kind = k
@@ -224,13 +234,8 @@ func (c *computer) fromSQL(f *Figure, s *Spec) error {
 
 func (c *computer) fromExpr(f *Figure, s *Spec, chain []string) error {
 	pos := c.ix.Value(f.Name, "expr")
-	at := func(off int) diag.Pos {
-		p := pos
-		if p.Col > 0 {
-			p.Col += off + 1 // past the opening quote
-		}
-		return p
-	}
+	start := c.textStart(f.Name, "expr")
+	at := func(off int) diag.Pos { return within(start, s.Expr, off) }
 	n, err := expr.Parse(s.Expr)
 	if err != nil {
 		var ee *expr.Error
@@ -272,6 +277,48 @@ func (c *computer) fromExpr(f *Figure, s *Spec, chain []string) error {
 	}
 	f.Value = v
 	return nil
+}
+
+// textStart returns where the text of the string value of key begins in
+// figures.toml: just past the opening quote, or at the start of the next
+// line when the opening quotes of a multi-line string end their line
+// (TOML drops that newline).
+func (c *computer) textStart(name, key string) diag.Pos {
+	p := c.ix.Value(name, key)
+	lines := strings.Split(string(c.src), "\n")
+	if p.Line < 1 || p.Col < 1 || p.Line > len(lines) {
+		return p
+	}
+	line := strings.TrimRight(lines[p.Line-1], "\r")
+	if p.Col > len(line) {
+		return p
+	}
+	rest := line[p.Col-1:]
+	for _, q := range []string{`"""`, "'''"} {
+		if rest == q {
+			return diag.Pos{File: p.File, Line: p.Line + 1, Col: 1}
+		}
+		if strings.HasPrefix(rest, q) {
+			p.Col += len(q)
+			return p
+		}
+	}
+	p.Col++
+	return p
+}
+
+// within returns the position of byte off of a text that begins at start.
+func within(start diag.Pos, text string, off int) diag.Pos {
+	if start.Col < 1 {
+		return start
+	}
+	line, col := diag.LineCol([]byte(text), off)
+	if line == 1 {
+		start.Col += col - 1
+	} else {
+		start.Line, start.Col = start.Line+line-1, col
+	}
+	return start
 }
 
 // DefaultFormat is the format a value of kind k gets when none is named.

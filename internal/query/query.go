@@ -118,6 +118,7 @@ type Source struct {
 	Name string
 	File string
 	Line int // line of the SQL's first line within File
+	Col  int // column of the SQL's first byte on Line (0 or 1: the line's start)
 	SQL  string
 	// Types overrides result column types (column → kind).
 	Types map[string]table.Kind
@@ -127,12 +128,18 @@ type Source struct {
 func (d *DB) Run(src Source) (*table.Table, error) {
 	rows, err := d.db.Query(src.SQL)
 	if err != nil {
-		return nil, sqlError(src, err)
+		return nil, d.sqlError(src, err)
 	}
 	defer rows.Close()
+	// fail closes rows first: the one connection must be free for
+	// sqlError to prepare with.
+	fail := func(err error) (*table.Table, error) {
+		rows.Close()
+		return nil, d.sqlError(src, err)
+	}
 	names, err := rows.Columns()
 	if err != nil {
-		return nil, sqlError(src, err)
+		return fail(err)
 	}
 	var raw [][]any
 	for rows.Next() {
@@ -142,12 +149,12 @@ func (d *DB) Run(src Source) (*table.Table, error) {
 			ptrs[i] = &vals[i]
 		}
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, sqlError(src, err)
+			return fail(err)
 		}
 		raw = append(raw, vals)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, sqlError(src, err)
+		return fail(err)
 	}
 	cols := make([]table.Column, len(names))
 	seen := map[string]bool{}
@@ -230,19 +237,61 @@ var nearToken = regexp.MustCompile(`near "([^"]+)"`)
 
 // sqlError positions a SQLite error: at the token it names when it names
 // one, else at the query's first line.
-func sqlError(src Source, err error) error {
+func (d *DB) sqlError(src Source, err error) error {
 	msg := strings.TrimPrefix(err.Error(), "SQL logic error: ")
 	if i := strings.LastIndex(msg, " (1)"); i > 0 && i == len(msg)-4 {
 		msg = msg[:i]
 	}
 	pos := src.pos()
 	if m := nearToken.FindStringSubmatch(msg); m != nil {
-		if off := strings.Index(src.SQL, m[1]); off >= 0 {
+		if off := d.nearOffset(src.SQL, m[1], msg); off >= 0 {
 			line, col := diag.LineCol([]byte(src.SQL), off)
+			if line == 1 && src.Col > 1 {
+				col += src.Col - 1 // SQL that starts inside a line, as in a TOML string
+			}
 			pos.Line, pos.Col = src.Line+line-1, col
 		}
 	}
 	return diag.Errorf(pos, "query %q: %s", src.Name, msg)
+}
+
+// nearOffset finds which occurrence of tok a syntax error is about. The
+// same text may come earlier (a first comma, a word in a comment or a
+// string), so each whole-token occurrence is tried in turn: the SQL up to
+// and including it fails with the same message only at the offending one,
+// since the parser stops at the first token it cannot take. It returns
+// the first occurrence when none does, and -1 when tok is not found.
+func (d *DB) nearOffset(sqlText, tok, msg string) int {
+	first := -1
+	for from := 0; from < len(sqlText); {
+		i := strings.Index(sqlText[from:], tok)
+		if i < 0 {
+			break
+		}
+		i += from
+		from = i + 1
+		end := i + len(tok)
+		if isWordByte(tok[0]) && i > 0 && isWordByte(sqlText[i-1]) ||
+			isWordByte(tok[len(tok)-1]) && end < len(sqlText) && isWordByte(sqlText[end]) {
+			continue // part of a longer word: FROM in FROMAGE
+		}
+		if first < 0 {
+			first = i
+		}
+		stmt, err := d.db.Prepare(sqlText[:end])
+		if err == nil {
+			stmt.Close()
+			continue
+		}
+		if strings.Contains(err.Error(), msg) {
+			return i
+		}
+	}
+	return first
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
@@ -296,17 +345,18 @@ func parseSource(file, text string) (Source, error) {
 		return Source{}, diag.Errorf(diag.Pos{File: file}, "query file name %q: use lower-case letters, digits and _ (it becomes the table name)", name)
 	}
 	src := Source{Name: name, File: file, Line: 1, SQL: text, Types: map[string]table.Kind{}}
-	for i, line := range strings.Split(text, "\n") {
-		line = strings.TrimSpace(line)
+	for i, raw := range strings.Split(text, "\n") {
+		line := strings.TrimSpace(raw)
 		if !strings.HasPrefix(line, "--") {
 			break
 		}
-		if m := typeComment.FindStringSubmatch(line); m != nil {
-			k, err := table.ParseKind(m[2])
+		if m := typeComment.FindStringSubmatchIndex(line); m != nil {
+			k, err := table.ParseKind(line[m[4]:m[5]])
 			if err != nil {
-				return Source{}, diag.Errorf(diag.Pos{File: file, Line: i + 1, Col: strings.Index(line, m[2]) + 1}, "%v", err)
+				indent := strings.Index(raw, line) // the type's column in the file, not in the trimmed line
+				return Source{}, diag.Errorf(diag.Pos{File: file, Line: i + 1, Col: indent + m[4] + 1}, "%v", err)
 			}
-			src.Types[m[1]] = k
+			src.Types[line[m[2]:m[3]]] = k
 		}
 	}
 	if strings.TrimSpace(stripComments(text)) == "" {
@@ -326,7 +376,103 @@ func stripComments(s string) string {
 	return b.String()
 }
 
-var identifier = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+// tableRefs lists, lower-cased, the names sqlText reads as tables: a name
+// right after FROM or JOIN, or after a comma of a FROM list. Other names
+// (columns, aliases) are not references, so a query may have a column
+// called like itself or like another query.
+func tableRefs(sqlText string) []string {
+	inFrom := []bool{false} // per parenthesis depth: within a FROM clause
+	expect := false         // the next name is a table
+	var refs []string
+	prev := ""
+	for _, tok := range sqlTokens(sqlText) {
+		top := len(inFrom) - 1
+		up := strings.ToUpper(tok)
+		switch {
+		case up == "FROM" && prev == "DISTINCT": // a IS DISTINCT FROM b: a comparison
+		case up == "(":
+			inFrom = append(inFrom, false)
+			expect = false
+		case up == ")":
+			if top > 0 {
+				inFrom = inFrom[:top]
+			}
+			expect = false
+		case up == "FROM" || up == "JOIN":
+			inFrom[top], expect = true, true
+		case up == ",":
+			expect = inFrom[top]
+		case fromEnds[up]:
+			inFrom[top], expect = false, false
+		case expect && (isWordByte(tok[0]) && (tok[0] < '0' || tok[0] > '9') || strings.ContainsRune("\"`[", rune(tok[0]))):
+			refs = append(refs, strings.ToLower(strings.Trim(tok, "\"`[]")))
+			expect = false
+		default:
+			expect = false
+		}
+		prev = up
+	}
+	return refs
+}
+
+var fromEnds = map[string]bool{
+	"WHERE": true, "GROUP": true, "ORDER": true, "HAVING": true, "LIMIT": true, "WINDOW": true,
+	"UNION": true, "EXCEPT": true, "INTERSECT": true, "SELECT": true, "VALUES": true, "RETURNING": true,
+}
+
+// sqlTokens splits SQL into words, quoted names and punctuation, leaving
+// out comments and string literals (each literal becomes a "'").
+func sqlTokens(s string) []string {
+	var toks []string
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			i++
+		case strings.HasPrefix(s[i:], "--"):
+			if j := strings.IndexByte(s[i:], '\n'); j >= 0 {
+				i += j
+			} else {
+				i = len(s)
+			}
+		case strings.HasPrefix(s[i:], "/*"):
+			if j := strings.Index(s[i+2:], "*/"); j >= 0 {
+				i += j + 4
+			} else {
+				i = len(s)
+			}
+		case c == '\'' || c == '"' || c == '`' || c == '[':
+			closer := c
+			if c == '[' {
+				closer = ']'
+			}
+			j := i + 1
+			for j < len(s) && (s[j] != closer || j+1 < len(s) && s[j+1] == closer && closer != ']') {
+				if s[j] == closer {
+					j++ // a doubled quote
+				}
+				j++
+			}
+			if c == '\'' {
+				toks = append(toks, "'")
+			} else {
+				toks = append(toks, s[i:min(j+1, len(s))])
+			}
+			i = j + 1
+		case isWordByte(c):
+			j := i
+			for j < len(s) && (isWordByte(s[j]) || s[j] == '$') {
+				j++
+			}
+			toks = append(toks, s[i:j])
+			i = j
+		default:
+			toks = append(toks, s[i:i+1])
+			i++
+		}
+	}
+	return toks
+}
 
 // Order sorts queries so that each runs after the queries it reads. A
 // query that reads itself, directly or through others, is an error.
@@ -337,7 +483,7 @@ func Order(srcs []Source) ([]Source, error) {
 	}
 	deps := make([][]int, len(srcs))
 	for i, s := range srcs {
-		for _, id := range identifier.FindAllString(strings.ToLower(stripComments(s.SQL)), -1) {
+		for _, id := range tableRefs(s.SQL) {
 			if j, ok := byName[id]; ok && !slices.Contains(deps[i], j) {
 				deps[i] = append(deps[i], j)
 			}
@@ -356,7 +502,8 @@ func Order(srcs []Source) ([]Source, error) {
 		case done:
 			return nil
 		case visiting:
-			return diag.Errorf(srcs[i].pos(), "query %q depends on itself: %s", srcs[i].Name, strings.Join(append(chain, srcs[i].Name), " → "))
+			cycle := chain[slices.Index(chain, srcs[i].Name):] // from where the cycle starts
+			return diag.Errorf(srcs[i].pos(), "query %q depends on itself: %s", srcs[i].Name, strings.Join(append(cycle, srcs[i].Name), " → "))
 		}
 		state[i] = visiting
 		for _, j := range deps[i] {

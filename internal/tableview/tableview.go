@@ -24,7 +24,6 @@ package tableview
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"math"
 	"path"
@@ -219,6 +218,18 @@ func Build(s *Spec, tables map[string]*table.Table, fm *format.Formatter, row fu
 }
 
 func (s *Spec) columns(t *table.Table) ([]int, error) {
+	// Headers and formats name columns of the source whether or not
+	// columns is set: a misspelt one is an error, not ignored.
+	for _, col := range sortedKeys(s.Headers) {
+		if t.Col(col) < 0 {
+			return nil, s.unknownColumn(t, col, s.ix.Key("headers", col))
+		}
+	}
+	for _, col := range sortedKeys(s.Formats) {
+		if t.Col(col) < 0 {
+			return nil, s.unknownColumn(t, col, s.ix.Key("formats", col))
+		}
+	}
 	if len(s.Columns) == 0 {
 		idx := make([]int, len(t.Columns))
 		for i := range idx {
@@ -233,16 +244,6 @@ func (s *Spec) columns(t *table.Table) ([]int, error) {
 			return nil, s.unknownColumn(t, name, s.ix.Value("columns"))
 		}
 		idx = append(idx, c)
-	}
-	for col := range s.Headers {
-		if t.Col(col) < 0 {
-			return nil, s.unknownColumn(t, col, s.ix.Key("headers", col))
-		}
-	}
-	for col := range s.Formats {
-		if t.Col(col) < 0 {
-			return nil, s.unknownColumn(t, col, s.ix.Key("formats", col))
-		}
 	}
 	return idx, nil
 }
@@ -295,7 +296,7 @@ func RowEnv(t *table.Table, r int) expr.Env {
 		}
 		v, k := t.Rows[r][c], t.Columns[c].Kind
 		if v.Null {
-			return expr.Value{}, true, fmt.Errorf("%s: column %q is empty", t.Pos(r, c), name)
+			return expr.Value{}, true, diag.Errorf(t.Pos(r, c), "column %q is empty", name)
 		}
 		if k.IsNumeric() {
 			return expr.Num(v.F), true, nil
