@@ -1,8 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"regexp"
+	"strings"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -35,11 +42,18 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("BRIEFING_ECHARTS", echarts)
 			env.Setenv("FIXTURES", fixtures)
-			return nil
+			l, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				return err
+			}
+			env.Setenv("PORT", fmt.Sprint(l.Addr().(*net.TCPAddr).Port))
+			return l.Close()
 		},
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
-			"mkxlsx":   cmdMkxlsx,
-			"sametree": cmdSametree,
+			"mkxlsx":    cmdMkxlsx,
+			"sametree":  cmdSametree,
+			"httpwait":  cmdHTTPWait,
+			"editwatch": cmdEditWatch,
 		},
 	})
 }
@@ -119,4 +133,88 @@ func readTree(ts *testscript.TestScript, dir string) map[string][]byte {
 	})
 	ts.Check(err)
 	return files
+}
+
+// httpwait URL PATTERN waits (up to 20s) until GET URL answers with a body
+// matching PATTERN; negated, it checks that the answer does not match.
+func cmdHTTPWait(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: httpwait URL PATTERN")
+	}
+	re := regexp.MustCompile(args[1])
+	if neg { // ! httpwait: the page answers now, without a match
+		resp, err := http.Get(args[0])
+		ts.Check(err)
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if re.Match(b) {
+			ts.Fatalf("%s matches %q", args[0], args[1])
+		}
+		return
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	last := ""
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(args[0])
+		if err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			last = fmt.Sprintf("%d %s", resp.StatusCode, b)
+			if re.Match(b) {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	ts.Fatalf("%s never matched %q; last answer: %.500s", args[0], args[1], last)
+}
+
+// editwatch BASEURL FILE OLD NEW EVENT subscribes to the server's events,
+// replaces OLD with NEW in FILE, and waits for an event named EVENT; its
+// data goes to stdout.
+func cmdEditWatch(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 5 {
+		ts.Fatalf("usage: editwatch BASEURL FILE OLD NEW EVENT")
+	}
+	resp, err := http.Get(args[0] + "/_briefing/events")
+	ts.Check(err)
+	defer resp.Body.Close()
+	r := bufio.NewReader(resp.Body)
+	if _, err := r.ReadString('\n'); err != nil { // ": connected"
+		ts.Fatalf("event stream: %v", err)
+	}
+	file := ts.MkAbs(args[1])
+	src := ts.ReadFile(args[1])
+	if !strings.Contains(src, args[2]) {
+		ts.Fatalf("%s does not contain %q", args[1], args[2])
+	}
+	ts.Check(os.WriteFile(file, []byte(strings.Replace(src, args[2], args[3], 1)), 0o644))
+	got := make(chan string, 1)
+	go func() {
+		name := ""
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				got <- "error: " + err.Error()
+				return
+			}
+			line = strings.TrimSpace(line)
+			if v, ok := strings.CutPrefix(line, "event: "); ok {
+				name = v
+			}
+			if v, ok := strings.CutPrefix(line, "data: "); ok {
+				got <- name + " " + v
+				return
+			}
+		}
+	}()
+	select {
+	case ev := <-got:
+		if !strings.HasPrefix(ev, args[4]+" ") {
+			ts.Fatalf("got event %q, want %s", ev, args[4])
+		}
+		fmt.Fprintln(ts.Stdout(), ev)
+	case <-time.After(20 * time.Second):
+		ts.Fatalf("no %s event within 20s", args[4])
+	}
 }
