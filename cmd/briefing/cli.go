@@ -292,6 +292,11 @@ func openBriefing(siteDir string, opt build.Options, static bool) (*briefing, er
 			return nil, usageError{fmt.Sprintf("BRIEFING_ECHARTS: %v", err)}
 		}
 	}
+	if opt.Now == nil {
+		if t, err := messageDate(); err == nil {
+			opt.Now = func() time.Time { return t }
+		}
+	}
 	b := &briefing{root: root, siteAbs: siteAbs, echarts: opt.ECharts}
 	if b.echarts == nil {
 		// The renderer needs ECharts before the build reads it; read it the

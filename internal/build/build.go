@@ -16,6 +16,7 @@ import (
 	"html/template"
 	"io/fs"
 	"strings"
+	"time"
 
 	"github.com/briefing-dev/briefing/internal/chart"
 	"github.com/briefing-dev/briefing/internal/config"
@@ -56,6 +57,9 @@ type Options struct {
 	Static func(option []byte, width, height int) ([]byte, error)
 	// Cache, when set, keeps tables between builds.
 	Cache *Cache
+	// Now gives the time of the "generated at" stamp (site.toml
+	// generated_at); the command passes SOURCE_DATE_EPOCH when it is set.
+	Now func() time.Time
 }
 
 // StaticWidth is the width of the charts' SVG images, in pixels.
@@ -141,6 +145,13 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 		return nil, err
 	}
 	in := site.Input{Config: cfg, Pages: pages, ECharts: echarts, Funcs: template.FuncMap{"fig": x.templateFig}}
+	if cfg.GeneratedAt {
+		now := time.Now
+		if opt.Now != nil {
+			now = opt.Now
+		}
+		in.Generated = now().UTC().Format("Jan 2, 2006 15:04 UTC")
+	}
 	if r.Files, err = site.Render(tmpl, in); err != nil {
 		return nil, err
 	}

@@ -30,13 +30,16 @@ type Site struct {
 	Currency string `toml:"currency"` // ISO 4217 code, default "USD"
 	// FiscalYearStart is the month (1–12) the fiscal year starts; quarters
 	// show as "Q2 FY24" when it is not January.
-	FiscalYearStart int               `toml:"fiscal_year_start"`
-	BaseURL         string            `toml:"base_url"` // where the site is published; links stay relative
-	Output          string            `toml:"output"`   // output directory, relative to the site root
-	Data            map[string]*Data  `toml:"data"`
-	Assets          Assets            `toml:"assets"`
-	Params          map[string]string `toml:"params"` // free text for templates
-	Email           Email             `toml:"email"`
+	FiscalYearStart int    `toml:"fiscal_year_start"`
+	BaseURL         string `toml:"base_url"` // where the site is published; links stay relative
+	Output          string `toml:"output"`   // output directory, relative to the site root
+	// GeneratedAt asks for a "generated at" stamp on every page. The time
+	// is SOURCE_DATE_EPOCH when set, so rebuilds stay byte-identical.
+	GeneratedAt bool              `toml:"generated_at"`
+	Data        map[string]*Data  `toml:"data"`
+	Assets      Assets            `toml:"assets"`
+	Params      map[string]string `toml:"params"` // free text for templates
+	Email       Email             `toml:"email"`
 
 	src []byte
 	ix  *tomlpos.Index

@@ -61,6 +61,8 @@ type Input struct {
 	ECharts []byte // echarts.min.js to copy into assets/, unless the config opts in to a CDN
 	// Funcs replace the template functions declared by FuncNames.
 	Funcs template.FuncMap
+	// Generated is the "generated at" stamp, or "".
+	Generated string
 }
 
 // FuncNames are the functions templates may call; Input.Funcs supplies
@@ -77,6 +79,7 @@ type PageData struct {
 	Content          template.HTML
 	HasCharts        bool
 	Canonical        string // absolute URL of the page, when site.toml gives base_url
+	Generated        string // "generated at" stamp, when site.toml asks for one
 	EChartsSrc       string
 	EChartsIntegrity string
 }
@@ -218,6 +221,7 @@ func renderPage(t *template.Template, in Input, p Page) ([]byte, error) {
 		Root:       root,
 		Content:    template.HTML(body.String()),
 		HasCharts:  len(p.Charts) > 0,
+		Generated:  in.Generated,
 		EChartsSrc: root + "assets/echarts.min.js",
 	}
 	if base := in.Config.BaseURL; base != "" {
