@@ -96,7 +96,7 @@ func runEmail(args []string, stdout, stderr io.Writer) error {
 	if err := build.CheckOutput(b.siteAbs, outAbs); err != nil {
 		return usageError{err.Error()}
 	}
-	if err := os.MkdirAll(outAbs, 0o755); err != nil {
+	if err := build.EnsureOutput(outAbs); err != nil {
 		return err
 	}
 	if err := build.Write(filepath.Join(outAbs, "email"), emailFiles(ed, msg)); err != nil {

@@ -1,9 +1,6 @@
 package main
 
-import "errors"
+import "github.com/briefing-dev/briefing/internal/render/raster"
 
-// rasterPNG turns a chart's SVG into a PNG. The pure-Go rasteriser is not
-// in place yet.
-var rasterPNG = func(svg []byte, scale float64) ([]byte, error) {
-	return nil, errors.New("PNG rendering is not available yet")
-}
+// rasterPNG turns a chart's SVG into a PNG, in pure Go.
+var rasterPNG = raster.PNG

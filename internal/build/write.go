@@ -178,3 +178,22 @@ func writeAll(root *os.Root, dir string, files site.Files) error {
 	}
 	return root.WriteFile(path.Join(dir, Marker), []byte(markerText), 0o644)
 }
+
+// EnsureOutput creates outDir, marked as briefing's own, when it does not
+// exist yet, so that another command can write a part of it (email/) and a
+// later build may still replace it. An existing folder is left as it is.
+func EnsureOutput(outDir string) error {
+	parent, base := filepath.Dir(outDir), filepath.Base(outDir)
+	root, err := os.OpenRoot(parent)
+	if err != nil {
+		return fmt.Errorf("opening the output's parent folder: %w", err)
+	}
+	defer root.Close()
+	if _, err := root.Lstat(base); err == nil {
+		return nil
+	}
+	if err := root.Mkdir(base, 0o755); err != nil {
+		return err
+	}
+	return root.WriteFile(path.Join(base, Marker), []byte(markerText), 0o644)
+}

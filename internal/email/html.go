@@ -154,7 +154,7 @@ func layout(cfg *config.Site, subject string, content []byte) []byte {
 <body style="margin:0;padding:0;background:#f5f7fa;">
 <table role="presentation" width="100%%" cellpadding="0" cellspacing="0" border="0" style="background:#f5f7fa;">
 <tr><td align="center" style="padding:24px 8px;">
-<table role="presentation" width="%d" cellpadding="0" cellspacing="0" border="0" style="width:100%%;max-width:%dpx;background:#ffffff;border:1px solid %s;">
+<table role="presentation" width="%d" cellpadding="0" cellspacing="0" border="0" style="width:100%%;max-width:%dpx;table-layout:fixed;background:#ffffff;border:1px solid %s;">
 <tr><td style="padding:22px 28px 4px;font-family:%s;">
 <p style="margin:0;font-size:15px;font-weight:bold;color:%s;">%s</p>
 `, e(cfg.Language), e(subject), Width, Width, rule, fontStack, ink, e(cfg.Title))
@@ -163,7 +163,7 @@ func layout(cfg *config.Site, subject string, content []byte) []byte {
 `, muted, e(cfg.Period))
 	}
 	fmt.Fprintf(&b, `</td></tr>
-<tr><td style="padding:16px 28px 8px;font-family:%s;color:%s;">
+<tr><td style="padding:16px 28px 8px;font-family:%s;color:%s;overflow-wrap:break-word;">
 `, fontStack, ink)
 	b.Write(content)
 	fmt.Fprintf(&b, `
