@@ -1,0 +1,182 @@
+package raster
+
+import (
+	"strings"
+	"sync"
+
+	"golang.org/x/image/font/sfnt"
+	"golang.org/x/image/math/fixed"
+
+	"github.com/briefing-dev/briefing/internal/render/fonts"
+)
+
+// maxTextRunes bounds the characters of one <text>.
+const maxTextRunes = 10000
+
+// italicSlant is the shear of synthetic italics, as browsers make them
+// for a face that has no italic.
+const italicSlant = 0.2
+
+// glyphKey names a glyph outline in the cache.
+type glyphKey struct {
+	bold  bool
+	glyph sfnt.GlyphIndex
+}
+
+// glyphs caches outlines in font units (y down), shared by all renders.
+// The Go fonts have a few hundred glyphs, so it stays small.
+var glyphs sync.Map // glyphKey → *path
+
+func glyphOutline(f *sfnt.Font, bold bool, g sfnt.GlyphIndex, buf *sfnt.Buffer) *path {
+	k := glyphKey{bold, g}
+	if p, ok := glyphs.Load(k); ok {
+		return p.(*path)
+	}
+	upem := fixed.Int26_6(f.UnitsPerEm()) << 6
+	segs, err := f.LoadGlyph(buf, g, upem, nil)
+	p := &path{}
+	if err == nil {
+		pt := func(q fixed.Point26_6) point { return point{float64(q.X) / 64, float64(q.Y) / 64} }
+		open := false
+		for _, s := range segs {
+			switch s.Op {
+			case sfnt.SegmentOpMoveTo:
+				if open {
+					p.close()
+				}
+				p.moveTo(pt(s.Args[0]))
+				open = true
+			case sfnt.SegmentOpLineTo:
+				p.lineTo(pt(s.Args[0]))
+			case sfnt.SegmentOpQuadTo:
+				p.quadTo(pt(s.Args[0]), pt(s.Args[1]))
+			case sfnt.SegmentOpCubeTo:
+				p.cubicTo(pt(s.Args[0]), pt(s.Args[1]), pt(s.Args[2]))
+			}
+		}
+		if open {
+			p.close()
+		}
+	}
+	glyphs.Store(k, p)
+	return p
+}
+
+// textContent applies SVG's white-space rules: by default newlines go,
+// tabs become spaces, runs of spaces shrink to one and the ends are
+// trimmed; with xml:space="preserve" newlines and tabs become spaces.
+func textContent(s string, preserve bool) string {
+	if preserve {
+		return strings.Map(func(r rune) rune {
+			if r == '\n' || r == '\r' || r == '\t' {
+				return ' '
+			}
+			return r
+		}, s)
+	}
+	s = strings.NewReplacer("\r\n", "", "\n", "", "\r", "", "\t", " ").Replace(s)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// textPath lays out a <text> in the Go fonts and returns the glyph
+// outlines in the element's user space, and the box from the start of the
+// line to its end, ascent to descent (for gradients).
+func (r *renderer) textPath(n *node, st *style) (*path, [2]point) {
+	text := textContent(n.text, st.preserveSpace)
+	if text == "" {
+		return nil, [2]point{}
+	}
+	if runes := []rune(text); len(runes) > maxTextRunes {
+		text = string(runes[:maxTextRunes])
+	}
+	spec := fonts.Spec{Size: st.fontSize, Bold: st.bold}
+	face, err := fonts.Font(spec)
+	if err != nil {
+		return nil, [2]point{}
+	}
+	first := func(name string) float64 {
+		v, _ := parseNumberList(n.attr[name])
+		if len(v) == 0 {
+			return 0
+		}
+		return v[0]
+	}
+	x, y := first("x")+first("dx"), first("y")+first("dy")
+	width := fonts.Measure(text, spec)
+	switch st.anchor {
+	case anchorMiddle:
+		x -= width / 2
+	case anchorEnd:
+		x -= width
+	}
+	asc, desc := fonts.Metrics(spec)
+	baseline := y + baselineShift(st.baseline, st.fontSize, asc, desc)
+
+	// The same walk as fonts.Measure, so the advances are those ECharts
+	// laid the text out with.
+	var buf sfnt.Buffer
+	ppem := fixed.Int26_6(spec.Size * 64)
+	k := spec.Size / float64(face.UnitsPerEm())
+	var pen fixed.Int26_6
+	prev := sfnt.GlyphIndex(0)
+	p := &path{}
+	for i, ru := range text {
+		g, err := face.GlyphIndex(&buf, ru)
+		if err != nil {
+			continue
+		}
+		if i > 0 {
+			if kern, err := face.Kern(&buf, prev, g, ppem, 0); err == nil {
+				pen += kern
+			}
+		}
+		ox := x + float64(pen)/64
+		gp := glyphOutline(face, spec.Bold, g, &buf)
+		appendGlyph(p, gp, ox, baseline, k, st.italic)
+		if adv, err := face.GlyphAdvance(&buf, g, ppem, 0); err == nil {
+			pen += adv
+		}
+		prev = g
+	}
+	return p, [2]point{{x, baseline - asc}, {x + width, baseline + desc}}
+}
+
+// appendGlyph adds glyph outline g (font units) to p, scaled by k with its
+// origin at (ox, oy).
+func appendGlyph(p *path, g *path, ox, oy, k float64, italic bool) {
+	p.ops = append(p.ops, g.ops...)
+	for _, q := range g.pts {
+		x, y := q.x*k, q.y*k
+		if italic {
+			x -= y * italicSlant
+		}
+		p.pts = append(p.pts, point{ox + x, oy + y})
+	}
+}
+
+// baselineShift is where the alphabetic baseline sits below y for a
+// dominant-baseline value.
+func baselineShift(v string, size, asc, desc float64) float64 {
+	switch v {
+	case "central", "middle":
+		// The middle of the em box, with the box split between ascent and
+		// descent in their proportion: how ECharts' canvas renderer sits
+		// on textBaseline "middle".
+		return size*asc/(asc+desc) - size/2
+	case "hanging", "text-before-edge", "text-top", "before-edge":
+		return asc
+	case "ideographic", "text-after-edge", "text-bottom", "after-edge":
+		return -desc
+	case "mathematical":
+		return asc / 2
+	}
+	return 0
+}
+
+func (r *renderer) drawText(n *node, st *style, ctm matrix, cl *clip, alpha float64) error {
+	p, box := r.textPath(n, st)
+	if p == nil || len(p.ops) == 0 {
+		return nil
+	}
+	return r.drawPath(p, st, ctm, cl, alpha, &box)
+}
