@@ -24,6 +24,37 @@ func (r *renderer) clipFor(n *node, st *style, v string, ctm matrix, cl *clip) (
 	if cl != nil && cl.depth >= maxClipDepth {
 		return nil, fmt.Errorf("%w: clip paths nested more than %d deep", ErrLimit, maxClipDepth)
 	}
+	key := clipKey{id, ctm, cl, r.bounds}
+	if c, ok := r.clips[key]; ok {
+		return c, nil
+	}
+	c, err := r.makeClip(n, st, cp, ctm, cl)
+	if err != nil {
+		return nil, err
+	}
+	if cp.attr["clipPathUnits"] == "objectBoundingBox" {
+		return c, nil // depends on n's box too
+	}
+	if len(r.clips) >= maxCachedClips {
+		clear(r.clips)
+	}
+	r.clips[key] = c
+	return c, nil
+}
+
+// clipKey identifies a clip already made: ECharts wraps each series in a
+// group per clip, with the same clip path and transform.
+type clipKey struct {
+	id     string
+	ctm    matrix
+	outer  *clip
+	bounds image.Rectangle // the canvas, or the layer being drawn
+}
+
+// maxCachedClips bounds the masks kept for reuse.
+const maxCachedClips = 4
+
+func (r *renderer) makeClip(n *node, st *style, cp *node, ctm matrix, cl *clip) (*clip, error) {
 	m := ctm
 	if cp.attr["clipPathUnits"] == "objectBoundingBox" {
 		lo, hi, ok := r.userBBox(n, st, identity, 0)
@@ -73,7 +104,7 @@ func (r *renderer) clipFor(n *node, st *style, v string, ctm matrix, cl *clip) (
 // clipChildPolygons returns the device-space outline of one child of a
 // clip path: a shape or text, never its stroke.
 func (r *renderer) clipChildPolygons(c *node, parent *style, m matrix) ([][]point, error) {
-	if c.attr["display"] == "none" {
+	if !drawable(c) || groups[c.name] {
 		return nil, nil
 	}
 	st := inherit(parent, c)
@@ -153,7 +184,7 @@ func intersect(c, outer *clip) *clip {
 // userBBox is the bounding box of n's geometry in the space m maps its
 // user space to, strokes and clipping ignored.
 func (r *renderer) userBBox(n *node, st *style, m matrix, depth int) (lo, hi point, ok bool) {
-	if depth > 64 || nonRendering[n.name] || n.attr["display"] == "none" {
+	if depth > MaxDepth || !drawable(n) {
 		return
 	}
 	if depth > 0 {
@@ -164,8 +195,8 @@ func (r *renderer) userBBox(n *node, st *style, m matrix, depth int) (lo, hi poi
 		}
 	}
 	var p *path
-	switch n.name {
-	case "g", "a", "switch":
+	switch {
+	case groups[n.name]:
 		first := true
 		for _, c := range n.children {
 			clo, chi, cok := r.userBBox(c, st, m, depth+1)
@@ -181,7 +212,7 @@ func (r *renderer) userBBox(n *node, st *style, m matrix, depth int) (lo, hi poi
 			ok = true
 		}
 		return
-	case "text":
+	case n.name == "text":
 		p, _ = r.textPath(n, st)
 	default:
 		p = shapePath(n, st.fontSize)

@@ -24,13 +24,19 @@ type renderer struct {
 	z      vector.Rasterizer
 	cov    []uint8 // coverage scratch
 	points int     // points made, against maxPoints
-	work   int     // pixels touched, against workMax
+	work   int     // pixels touched, against max
 	max    int
+	layers int // opacity layers open
+	clips  map[clipKey]*clip
 }
 
 func newRenderer(doc *document, dst *image.RGBA) *renderer {
 	b := dst.Bounds()
-	return &renderer{doc: doc, dst: dst, bounds: b, max: workPerPixel*b.Dx()*b.Dy() + workBase}
+	return &renderer{
+		doc: doc, dst: dst, bounds: b,
+		max:   workPerPixel*b.Dx()*b.Dy() + workBase,
+		clips: map[clipKey]*clip{},
+	}
 }
 
 // clip is the coverage mask of the clip paths in force, in device pixels.
@@ -38,38 +44,43 @@ func newRenderer(doc *document, dst *image.RGBA) *renderer {
 type clip struct {
 	r     image.Rectangle
 	a     []uint8 // r.Dx()×r.Dy(), row by row
-	depth int     // clips nested in this one, itself included
+	depth int     // how many clips this one is nested in
 }
 
 func (c *clip) at(x, y int) uint8 {
 	return c.a[(y-c.r.Min.Y)*c.r.Dx()+x-c.r.Min.X]
 }
 
-// nonRendering elements are never drawn directly; they are looked up by
-// id where they are needed.
-var nonRendering = map[string]bool{
-	"defs": true, "clipPath": true, "linearGradient": true, "radialGradient": true,
-	"pattern": true, "marker": true, "mask": true, "symbol": true, "filter": true,
-	"title": true, "desc": true, "metadata": true, "style": true, "script": true,
-	"foreignObject": true, "image": true, "use": true,
+// Elements that draw: groups, which hold others, shapes and text. Every
+// other element is skipped with its children; defs, clip paths and
+// gradients are looked up by id where they are used.
+var (
+	groups = map[string]bool{"g": true, "a": true, "switch": true, "svg": true}
+	shapes = map[string]bool{
+		"path": true, "rect": true, "circle": true, "ellipse": true,
+		"line": true, "polyline": true, "polygon": true,
+	}
+)
+
+func drawable(n *node) bool {
+	return (groups[n.name] || shapes[n.name] || n.name == "text") && n.attr["display"] != "none"
 }
 
-func (r *renderer) drawChildren(n *node, st *style, ctm matrix, cl *clip, alpha float64, depth int) error {
+func (r *renderer) drawChildren(n *node, st *style, ctm matrix, cl *clip, alpha float64) error {
 	for _, c := range n.children {
-		if err := r.drawNode(c, st, ctm, cl, alpha, depth+1); err != nil {
+		if err := r.drawNode(c, st, ctm, cl, alpha); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (r *renderer) drawNode(n *node, parent *style, ctm matrix, cl *clip, alpha float64, depth int) error {
-	if nonRendering[n.name] || n.attr["display"] == "none" {
-		return nil
-	}
-	switch n.name {
-	case "g", "a", "switch", "svg", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text":
-	default:
+// drawNode draws n and its children over what is drawn: parent is the
+// style it inherits, ctm maps its parent's user space to device pixels,
+// cl is the clip in force and alpha the opacity of groups around it that
+// were not drawn apart.
+func (r *renderer) drawNode(n *node, parent *style, ctm matrix, cl *clip, alpha float64) error {
+	if !drawable(n) {
 		return nil
 	}
 	st := inherit(parent, n)
@@ -83,12 +94,13 @@ func (r *renderer) drawNode(n *node, parent *style, ctm matrix, cl *clip, alpha 
 	if !ctm.finite() {
 		return nil
 	}
+	own := 1.0
 	if v, ok := n.attr["opacity"]; ok {
 		if o, ok := parseOpacity(v); ok {
-			alpha *= o
+			own = o
 		}
 	}
-	if alpha <= 0 {
+	if alpha*own <= 0 {
 		return nil
 	}
 	if v := n.attr["clip-path"]; strings.HasPrefix(v, "url(") {
@@ -103,10 +115,79 @@ func (r *renderer) drawNode(n *node, parent *style, ctm matrix, cl *clip, alpha 
 			cl = c
 		}
 	}
-	switch n.name {
-	case "g", "a", "switch", "svg":
-		return r.drawChildren(n, st, ctm, cl, alpha, depth)
-	case "text":
+	draw := func(alpha float64) error { return r.drawElement(n, st, ctm, cl, alpha) }
+	if own < 1 && r.layers < maxLayers && needsLayer(n, st) {
+		return r.layer(cl, alpha*own, draw)
+	}
+	return draw(alpha * own)
+}
+
+// needsLayer says whether n's opacity must be applied to n as a whole,
+// drawn apart first: a group, or a shape painted with both fill and
+// stroke, which overlap. Otherwise multiplying its paint's alpha is the
+// same.
+func needsLayer(n *node, st *style) bool {
+	if groups[n.name] {
+		return len(n.children) > 0
+	}
+	return st.fill.kind != paintNone && st.stroke.kind != paintNone && st.strokeWidth > 0
+}
+
+// layer draws into a transparent image the size of the clip (or the
+// canvas), then composites that image with opacity alpha.
+func (r *renderer) layer(cl *clip, alpha float64, draw func(float64) error) error {
+	lr := r.bounds
+	if cl != nil {
+		lr = lr.Intersect(cl.r)
+	}
+	if lr.Empty() {
+		return nil
+	}
+	r.work += 2 * lr.Dx() * lr.Dy()
+	if r.work > r.max {
+		return fmt.Errorf("%w: drawing touches more than %d pixels", ErrLimit, r.max)
+	}
+	dst, bounds := r.dst, r.bounds
+	r.dst, r.bounds = image.NewRGBA(lr), lr
+	r.layers++
+	err := draw(1)
+	r.layers--
+	layer := r.dst
+	r.dst, r.bounds = dst, bounds
+	if err != nil {
+		return err
+	}
+	a := float32(alpha)
+	for y := lr.Min.Y; y < lr.Max.Y; y++ {
+		src := layer.Pix[layer.PixOffset(lr.Min.X, y):][:4*lr.Dx()]
+		pix := r.dst.Pix[r.dst.PixOffset(lr.Min.X, y):][:4*lr.Dx()]
+		for i := 0; i < len(src); i += 4 {
+			if src[i+3] == 0 {
+				continue
+			}
+			inv := 1 - float32(src[i+3])*a/255
+			for c := 0; c < 4; c++ {
+				pix[i+c] = uint8(float32(src[i+c])*a + float32(pix[i+c])*inv + 0.5)
+			}
+		}
+	}
+	return nil
+}
+
+// drawElement draws n itself, its opacity and clip already in place.
+func (r *renderer) drawElement(n *node, st *style, ctm matrix, cl *clip, alpha float64) error {
+	switch {
+	case n.name == "switch":
+		// Only the first child is drawn (every child qualifies here).
+		for _, c := range n.children {
+			if drawable(c) {
+				return r.drawNode(c, st, ctm, cl, alpha)
+			}
+		}
+		return nil
+	case groups[n.name]:
+		return r.drawChildren(n, st, ctm, cl, alpha)
+	case n.name == "text":
 		if !st.visible {
 			return nil
 		}
@@ -201,6 +282,9 @@ func (r *renderer) rasterize(polys [][]point, dr image.Rectangle) []uint8 {
 	lim := [4]float64{-1, -1, float64(w) + 1, float64(h) + 1}
 	var buf []point
 	for _, q := range polys {
+		if !sane(q) {
+			continue
+		}
 		buf = buf[:0]
 		for _, p := range q {
 			buf = append(buf, point{p.x - ox, p.y - oy})
@@ -228,11 +312,7 @@ func (r *renderer) rasterize(polys [][]point, dr image.Rectangle) []uint8 {
 // area returns the device rectangle polys may touch, within the image and
 // the clip, and charges it to the work budget.
 func (r *renderer) area(polys [][]point, cl *clip) (image.Rectangle, error) {
-	var cs []contour
-	for _, q := range polys {
-		cs = append(cs, contour{pts: q})
-	}
-	lo, hi, ok := bounds(cs)
+	lo, hi, ok := polyBounds(polys)
 	if !ok {
 		return image.Rectangle{}, nil
 	}
@@ -272,6 +352,20 @@ func (r *renderer) fill(polys [][]point, src *source, cl *clip) error {
 		src.row(pix, row, crow, dr.Min.X, y)
 	}
 	return nil
+}
+
+// farAway is where device coordinates stop making sense; a polygon that
+// reaches it (or holds an infinity or NaN, from an overflowing transform)
+// is not drawn, so that clipping stays finite.
+const farAway = 1e15
+
+func sane(q []point) bool {
+	for _, p := range q {
+		if !(math.Abs(p.x) < farAway && math.Abs(p.y) < farAway) {
+			return false
+		}
+	}
+	return true
 }
 
 // clipPolygon clips a closed polygon to the rectangle lim (x0, y0, x1, y1)

@@ -115,16 +115,30 @@ func flattenCubic(pts []point, p0, p1, p2, p3 point, tol float64) []point {
 // bounds returns the bounding box of contours (min, max), and false if
 // there are no points.
 func bounds(cs []contour) (lo, hi point, ok bool) {
-	lo = point{math.Inf(1), math.Inf(1)}
-	hi = point{math.Inf(-1), math.Inf(-1)}
+	lo, hi = point{math.Inf(1), math.Inf(1)}, point{math.Inf(-1), math.Inf(-1)}
 	for _, c := range cs {
-		for _, p := range c.pts {
-			lo.x, lo.y = math.Min(lo.x, p.x), math.Min(lo.y, p.y)
-			hi.x, hi.y = math.Max(hi.x, p.x), math.Max(hi.y, p.y)
-			ok = true
+		lo, hi = grow(lo, hi, c.pts)
+	}
+	return lo, hi, lo.x <= hi.x
+}
+
+// polyBounds is bounds for the polygons that are drawn (see sane).
+func polyBounds(polys [][]point) (lo, hi point, ok bool) {
+	lo, hi = point{math.Inf(1), math.Inf(1)}, point{math.Inf(-1), math.Inf(-1)}
+	for _, q := range polys {
+		if sane(q) {
+			lo, hi = grow(lo, hi, q)
 		}
 	}
-	return lo, hi, ok
+	return lo, hi, lo.x <= hi.x
+}
+
+func grow(lo, hi point, pts []point) (point, point) {
+	for _, p := range pts {
+		lo.x, lo.y = math.Min(lo.x, p.x), math.Min(lo.y, p.y)
+		hi.x, hi.y = math.Max(hi.x, p.x), math.Max(hi.y, p.y)
+	}
+	return lo, hi
 }
 
 func (c *contour) transform(m matrix) {

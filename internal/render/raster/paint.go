@@ -22,6 +22,7 @@ type gradient struct {
 	fx, fy         float64
 	spread         int
 	inv            matrix              // device → gradient space
+	tx, ty, t0     float64             // linear: t at device pixel (x, y) is tx·x + ty·y + t0
 	lut            [lutSize][4]float32 // premultiplied, opacity included, 0–255
 }
 
@@ -176,6 +177,14 @@ func (r *renderer) gradient(g *node, opacity float64, ctm matrix, box [2]point) 
 		return nil, false
 	}
 	grad.inv = inv
+	if !grad.radial {
+		// t is affine in device coordinates: sample it at pixel centres.
+		dx, dy := grad.x2-grad.x1, grad.y2-grad.y1
+		dd := dx*dx + dy*dy
+		grad.tx = (inv.a*dx + inv.b*dy) / dd
+		grad.ty = (inv.c*dx + inv.d*dy) / dd
+		grad.t0 = ((inv.e-grad.x1)*dx+(inv.f-grad.y1)*dy)/dd + (grad.tx+grad.ty)/2
+	}
 	sc := readStops(stops)
 	if len(sc) == 1 || (!grad.radial && grad.x1 == grad.x2 && grad.y1 == grad.y2) {
 		return solid(sc[len(sc)-1].c, opacity)
@@ -254,12 +263,11 @@ func colorAt(stops []stop, t float64) rgba {
 
 // at returns the gradient's parameter at device pixel centre (x, y).
 func (g *gradient) at(x, y float64) float64 {
-	p := g.inv.apply(point{x + 0.5, y + 0.5})
 	var t float64
 	if !g.radial {
-		dx, dy := g.x2-g.x1, g.y2-g.y1
-		t = ((p.x-g.x1)*dx + (p.y-g.y1)*dy) / (dx*dx + dy*dy)
+		t = g.tx*x + g.ty*y + g.t0
 	} else {
+		p := g.inv.apply(point{x + 0.5, y + 0.5})
 		// The point lies on the circle centred f + t(c − f) with radius
 		// t·r; solve for t (SVG 1.1, focal point inside the circle).
 		ex, ey := g.cx-g.fx, g.cy-g.fy

@@ -241,7 +241,7 @@ func dashes(pl polyline, pattern []float64, offset float64) []polyline {
 		pos += period
 	}
 	idx := 0
-	for pos >= pattern[idx] {
+	for pos > 0 && pos >= pattern[idx] {
 		pos -= pattern[idx]
 		idx = (idx + 1) % len(pattern)
 	}

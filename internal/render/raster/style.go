@@ -81,7 +81,22 @@ func rootStyle() *style {
 // ignored, as CSS ignores an invalid declaration.
 func inherit(parent *style, n *node) *style {
 	s := *parent
-	a := n.attr
+	s.textProps(n.attr, parent.fontSize) // first: em lengths need the size
+	s.paints(n.attr)
+	s.strokeProps(n.attr)
+	if v, ok := n.attr["paint-order"]; ok {
+		s.strokeFirst = strokeFirst(v)
+	}
+	switch n.attr["visibility"] {
+	case "hidden", "collapse":
+		s.visible = false
+	case "visible":
+		s.visible = true
+	}
+	return &s
+}
+
+func (s *style) paints(a map[string]string) {
 	if v, ok := a["color"]; ok {
 		if c, ok := parseColor(v); ok {
 			s.color = c
@@ -99,6 +114,9 @@ func inherit(parent *style, n *node) *style {
 	}
 	s.fillOpacity = opacityAttr(a, "fill-opacity", s.fillOpacity)
 	s.strokeOpacity = opacityAttr(a, "stroke-opacity", s.strokeOpacity)
+}
+
+func (s *style) strokeProps(a map[string]string) {
 	if v, ok := a["stroke-width"]; ok {
 		if w, ok := parseLength(v, s.fontSize); ok && w >= 0 {
 			s.strokeWidth = w
@@ -135,18 +153,19 @@ func inherit(parent *style, n *node) *style {
 			s.miterLimit = m
 		}
 	}
+}
+
+func (s *style) textProps(a map[string]string, parentSize float64) {
 	if v, ok := a["font-size"]; ok {
-		if f, ok := parseFontSize(v, parent.fontSize); ok {
+		if f, ok := parseFontSize(v, parentSize); ok {
 			s.fontSize = f
 		}
 	}
-	if v, ok := a["font-weight"]; ok {
-		switch v {
-		case "bold", "bolder", "600", "700", "800", "900":
-			s.bold = true
-		case "normal", "lighter", "100", "200", "300", "400", "500":
-			s.bold = false
-		}
+	switch a["font-weight"] {
+	case "bold", "bolder", "600", "700", "800", "900":
+		s.bold = true
+	case "normal", "lighter", "100", "200", "300", "400", "500":
+		s.bold = false
 	}
 	switch a["font-style"] {
 	case "italic", "oblique":
@@ -162,20 +181,10 @@ func inherit(parent *style, n *node) *style {
 	case "end":
 		s.anchor = anchorEnd
 	}
-	if v, ok := a["dominant-baseline"]; ok && v != "inherit" {
-		s.baseline = v
-	}
-	if v, ok := a["alignment-baseline"]; ok && v != "inherit" {
-		s.baseline = v
-	}
-	if v, ok := a["paint-order"]; ok {
-		s.strokeFirst = strokeFirst(v)
-	}
-	switch a["visibility"] {
-	case "hidden", "collapse":
-		s.visible = false
-	case "visible":
-		s.visible = true
+	for _, name := range []string{"dominant-baseline", "alignment-baseline"} {
+		if v, ok := a[name]; ok && v != "inherit" {
+			s.baseline = v
+		}
 	}
 	switch a["xml:space"] {
 	case "preserve":
@@ -183,7 +192,6 @@ func inherit(parent *style, n *node) *style {
 	case "default":
 		s.preserveSpace = false
 	}
-	return &s
 }
 
 // strokeFirst reads paint-order: is the stroke painted before the fill?
