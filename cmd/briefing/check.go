@@ -1,11 +1,8 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/briefing-dev/briefing/internal/build"
@@ -21,21 +18,12 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	strict := fs.Bool("strict", false, "treat warnings as errors")
 	quiet := fs.Bool("q", false, "print nothing when all is well")
 	format := formatFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()}
+	siteDir, err := parseSiteArgs(fs, args)
+	if err != nil {
+		return err
 	}
 	if err := checkFormat(*format); err != nil {
 		return err
-	}
-	if fs.NArg() > 1 {
-		return usageError{"check takes one SITE_DIR, got " + strings.Join(fs.Args(), " ")}
-	}
-	siteDir := "."
-	if fs.NArg() == 1 {
-		siteDir = fs.Arg(0)
 	}
 	start := time.Now()
 	b, err := openBriefing(siteDir, build.Options{}, false)

@@ -137,6 +137,24 @@ func (p printed) printer(w io.Writer) *diag.Printer {
 	}}
 }
 
+// parseSiteArgs parses a command's flags and returns its one optional
+// argument, the site folder (default ".").
+func parseSiteArgs(fs *flag.FlagSet, args []string) (string, error) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return "", err
+		}
+		return "", usageError{err.Error()}
+	}
+	switch fs.NArg() {
+	case 0:
+		return ".", nil
+	case 1:
+		return fs.Arg(0), nil
+	}
+	return "", usageError{fs.Name() + " takes one SITE_DIR, got " + strings.Join(fs.Args(), " ")}
+}
+
 // formatFlag adds --format to a command.
 func formatFlag(fs *flag.FlagSet) *string {
 	return fs.String("format", "text", "how to print problems: text (with source excerpts) or json (one object per line, for CI annotations)")
@@ -177,18 +195,9 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&singleFile, "single-file", false, "write each page with its CSS, scripts and images inside it")
 	fs.BoolVar(&strict, "strict", false, "treat warnings (values shown with a fallback, broken links) as errors")
 	format := formatFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()}
-	}
-	if fs.NArg() > 1 {
-		return usageError{"build takes one SITE_DIR, got " + strings.Join(fs.Args(), " ")}
-	}
-	siteDir := "."
-	if fs.NArg() == 1 {
-		siteDir = fs.Arg(0)
+	siteDir, err := parseSiteArgs(fs, args)
+	if err != nil {
+		return err
 	}
 	if err := checkFormat(*format); err != nil {
 		return err

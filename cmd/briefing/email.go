@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/x509"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -33,18 +32,9 @@ func runEmail(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&send, "send", false, "send the message over SMTP ([email.smtp]; the password comes from the environment)")
 	fs.BoolVar(&dryRun, "dry-run", false, "print the message that --send would send, and send nothing")
 	fs.BoolVar(&quiet, "q", false, "print nothing on success")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()}
-	}
-	if fs.NArg() > 1 {
-		return usageError{"email takes one SITE_DIR, got " + strings.Join(fs.Args(), " ")}
-	}
-	siteDir := "."
-	if fs.NArg() == 1 {
-		siteDir = fs.Arg(0)
+	siteDir, err := parseSiteArgs(fs, args)
+	if err != nil {
+		return err
 	}
 	start := time.Now()
 	b, err := openBriefing(siteDir, build.Options{}, true)

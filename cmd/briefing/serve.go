@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -10,7 +8,6 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/briefing-dev/briefing/internal/build"
@@ -25,18 +22,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", serveUsage, args, stdout, stderr)
 	port := fs.Int("p", 8080, "`PORT` to listen on (0: any free port)")
 	fs.IntVar(port, "port", 8080, "same as -p")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()}
-	}
-	if fs.NArg() > 1 {
-		return usageError{"serve takes one SITE_DIR, got " + strings.Join(fs.Args(), " ")}
-	}
-	siteDir := "."
-	if fs.NArg() == 1 {
-		siteDir = fs.Arg(0)
+	siteDir, err := parseSiteArgs(fs, args)
+	if err != nil {
+		return err
 	}
 	opt := build.Options{}
 	if p := os.Getenv("BRIEFING_ECHARTS"); p != "" {

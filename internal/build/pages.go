@@ -3,7 +3,9 @@ package build
 import (
 	"errors"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -130,7 +132,7 @@ func (x *refs) eachTable(file string, src []byte) (*table.Table, error) {
 	}
 	t, ok := x.tables[probe.Meta.Each]
 	if !ok {
-		return nil, diag.Errorf(probe.FrontMatterPos("each"), "each = %q: no such table or query (tables and queries: %s)", probe.Meta.Each, strings.Join(sortedKeys(x.tables), ", "))
+		return nil, diag.Errorf(probe.FrontMatterPos("each"), "each = %q: no such table or query (tables and queries: %s)", probe.Meta.Each, strings.Join(slices.Sorted(maps.Keys(x.tables)), ", "))
 	}
 	return t, nil
 }
@@ -240,7 +242,7 @@ func linkCollections(p *site.Page, collections map[string][]site.Link) error {
 		}
 		links, ok := collections[r.Arg]
 		if !ok {
-			return diag.Errorf(r.Pos, "no pages are made per row from %q (want the name of a content file with each = TABLE, such as %s)", r.Arg, strings.Join(sortedKeys(collections), ", "))
+			return diag.Errorf(r.Pos, "no pages are made per row from %q (want the name of a content file with each = TABLE, such as %s)", r.Arg, strings.Join(slices.Sorted(maps.Keys(collections)), ", "))
 		}
 		if p.Links == nil {
 			p.Links = map[string][]site.Link{}
@@ -248,13 +250,4 @@ func linkCollections(p *site.Page, collections map[string][]site.Link) error {
 		p.Links[r.Arg] = links
 	}
 	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -199,7 +198,7 @@ func jsonValue(v float64) any {
 }
 
 func dataTable(s *Spec, d *shaped, fm *format.Formatter) (DataTable, error) {
-	t := DataTable{Header: []string{Humanize(d.XName)}}
+	t := DataTable{Header: []string{table.Heading(d.XName)}}
 	for _, sr := range d.Series {
 		t.Header = append(t.Header, sr.Name)
 	}
@@ -221,14 +220,4 @@ func dataTable(s *Spec, d *shaped, fm *format.Formatter) (DataTable, error) {
 		t.Rows = append(t.Rows, row)
 	}
 	return t, nil
-}
-
-// Humanize turns a column name such as monthly_spend_usd into a heading:
-// "Monthly spend usd".
-func Humanize(name string) string {
-	s := strings.ReplaceAll(name, "_", " ")
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -22,6 +22,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -51,7 +52,7 @@ func Open(tables map[string]*table.Table) (*DB, error) {
 	}
 	db.SetMaxOpenConns(1) // one connection: one in-memory database
 	d := &DB{db: db, kinds: map[string]table.Kind{}}
-	for _, name := range sortedNames(tables) {
+	for _, name := range slices.Sorted(maps.Keys(tables)) {
 		if err := d.Add(tables[name]); err != nil {
 			db.Close()
 			return nil, err
@@ -295,15 +296,6 @@ func isWordByte(c byte) bool {
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-
-func sortedNames[V any](m map[string]V) []string {
-	names := make([]string, 0, len(m))
-	for n := range m {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
-}
 
 // LoadSources reads queries/*.sql. A file's leading comment lines of the
 // form `-- column: type` set result column types.

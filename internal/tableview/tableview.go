@@ -25,6 +25,7 @@ package tableview
 import (
 	"errors"
 	"io/fs"
+	"maps"
 	"math"
 	"path"
 	"regexp"
@@ -148,7 +149,7 @@ func ParseSpec(file string, src []byte) (*Spec, error) {
 func Build(s *Spec, tables map[string]*table.Table, fm *format.Formatter, row func(col string) (string, bool)) (*View, error) {
 	t, ok := tables[s.Source]
 	if !ok {
-		return nil, diag.Errorf(s.ix.Value("source"), "table %q: unknown source %q (tables and queries: %s)", s.name, s.Source, strings.Join(sortedKeys(tables), ", "))
+		return nil, diag.Errorf(s.ix.Value("source"), "table %q: unknown source %q (tables and queries: %s)", s.name, s.Source, strings.Join(slices.Sorted(maps.Keys(tables)), ", "))
 	}
 	cols, err := s.columns(t)
 	if err != nil {
@@ -170,7 +171,7 @@ func Build(s *Spec, tables map[string]*table.Table, fm *format.Formatter, row fu
 		col := t.Columns[c]
 		head := s.Headers[col.Name]
 		if head == "" {
-			head = humanize(col.Name)
+			head = table.Heading(col.Name)
 		}
 		v.Header = append(v.Header, Cell{Text: head, Numeric: col.Kind.IsNumeric()})
 		name := s.Formats[col.Name]
@@ -220,12 +221,12 @@ func Build(s *Spec, tables map[string]*table.Table, fm *format.Formatter, row fu
 func (s *Spec) columns(t *table.Table) ([]int, error) {
 	// Headers and formats name columns of the source whether or not
 	// columns is set: a misspelt one is an error, not ignored.
-	for _, col := range sortedKeys(s.Headers) {
+	for _, col := range slices.Sorted(maps.Keys(s.Headers)) {
 		if t.Col(col) < 0 {
 			return nil, s.unknownColumn(t, col, s.ix.Key("headers", col))
 		}
 	}
-	for _, col := range sortedKeys(s.Formats) {
+	for _, col := range slices.Sorted(maps.Keys(s.Formats)) {
 		if t.Col(col) < 0 {
 			return nil, s.unknownColumn(t, col, s.ix.Key("formats", col))
 		}
@@ -409,21 +410,4 @@ func (s *Spec) totals(t *table.Table, cols []int, specs []format.Spec, rows []in
 		out[i] = Cell{Text: text, Numeric: true}
 	}
 	return out, nil
-}
-
-func humanize(name string) string {
-	s := strings.ReplaceAll(name, "_", " ")
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

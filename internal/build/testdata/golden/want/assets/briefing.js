@@ -136,19 +136,139 @@
         if (name === "integer") axes[i].minInterval = 1;
       }
     });
+    // ECharts' aria module names the chart's series and their types (bar,
+    // line, pie) in words. On the page that text joins the chart's
+    // description (see keepName); the static renderer has no DOM and
+    // writes none. It leaves the values out: ECharts would read them raw
+    // (0.2069, 58000000), while the template's summary and the data table
+    // give them formatted. No decal patterns: the legends and the data
+    // table name every series.
+    option.aria = {
+      enabled: true,
+      decal: { show: false },
+      label: {
+        general: { withTitle: "{title}. ", withoutTitle: "" },
+        series: {
+          maxCount: 20,
+          single: { prefix: "", withName: "{seriesName} ({seriesType})", withoutName: "{seriesType}" },
+          multiple: {
+            prefix: "{seriesCount} series: ",
+            withName: "{seriesName} ({seriesType})",
+            withoutName: "{seriesType}",
+            separator: { middle: "; ", end: "." }
+          }
+        },
+        data: { allData: "", partialData: "", withName: "", withoutName: "", separator: { middle: "", end: "" } }
+      }
+    };
     return option;
   }
+
+  function query(q) {
+    return typeof window !== "undefined" && window.matchMedia ? window.matchMedia(q) : null;
+  }
+  var darkScheme = query("(prefers-color-scheme: dark)");
+  var reducedMotion = query("(prefers-reduced-motion: reduce)");
+  function matches(q) { return !!(q && q.matches); }
+
+  // keepName keeps the chart's title as the container's accessible name.
+  // ECharts' aria module writes its generated description into the
+  // container's aria-label each time it draws; that text moves to the
+  // element the container's aria-describedby names (ID-aria), after the
+  // template's own summary. A template without that element gets both in
+  // the label; one that gives the container no name keeps ECharts' label.
+  function keepName(el) {
+    if (!el.setAttribute || typeof MutationObserver === "undefined") return;
+    var name = el.getAttribute("aria-label"), joined = null;
+    if (!name) return;
+    var desc = document.getElementById(el.getAttribute("data-chart").replace(/-option$/, "-aria"));
+    function sync() {
+      var label = el.getAttribute("aria-label");
+      if (label === name || label === joined) return;
+      label = (label || "").trim();
+      if (desc) {
+        if (label) desc.textContent = label;
+        el.setAttribute("aria-label", name);
+      } else {
+        joined = label ? name + ". " + label : name;
+        el.setAttribute("aria-label", joined);
+      }
+    }
+    new MutationObserver(sync).observe(el, { attributes: true, attributeFilter: ["aria-label"] });
+  }
+
+  // fitNarrow makes a pie readable on a phone. Its labels sit outside it,
+  // and at a phone's width they get too little room and are cut short
+  // ("G…", or nothing). There, the legend names the slices instead, each
+  // with its share, over as many lines as it needs, above a smaller pie.
+  function fitNarrow(option, width) {
+    if (!(width > 0 && width < 560)) return;
+    var pies = (option.series || []).filter(function (s) { return s.type === "pie"; });
+    if (pies.length !== 1) return;
+    var s = pies[0], label = s.label && s.label.formatter, values = {};
+    (s.data || []).forEach(function (d) { if (d && typeof d === "object") values[d.name] = d.value; });
+    s.radius = Array.isArray(s.radius) ? ["33%", "55%"] : "55%";
+    s.center = ["50%", "62%"];
+    s.label = { show: false };
+    s.labelLine = { show: false };
+    [].concat(option.legend || []).forEach(function (l) {
+      if (!l || typeof l !== "object") return;
+      l.type = "plain";
+      if (label) l.formatter = function (name) { return label({ name: name, value: values[name] }); };
+    });
+  }
+
+  var drawn = []; // [element, chart]
 
   function draw(el) {
     var src = document.getElementById(el.getAttribute("data-chart"));
     if (!src || typeof echarts === "undefined") return;
-    var chart = echarts.init(el, null, { renderer: "canvas" });
-    chart.setOption(prepare(JSON.parse(src.textContent)));
-    window.addEventListener("resize", function () { chart.resize(); });
+    var dark = matches(darkScheme);
+    var option = prepare(JSON.parse(src.textContent));
+    // The dark theme's colours, on the page's own background.
+    if (dark) option.backgroundColor = "transparent";
+    if (matches(reducedMotion)) option.animation = false;
+    fitNarrow(option, el.clientWidth);
+    var chart = echarts.init(el, dark ? "dark" : null, { renderer: "canvas" });
+    if (el.setAttribute) el.setAttribute("data-theme", dark ? "dark" : "light");
+    chart.setOption(option);
+    drawn.push([el, chart]);
+  }
+
+  // redraw draws every chart again, in the theme the reader's system now
+  // asks for: ECharts 5 sets a theme only when a chart is made.
+  function redraw() {
+    var els = drawn.map(function (d) { d[1].dispose(); return d[0]; });
+    drawn = [];
+    els.forEach(draw);
+  }
+
+  // openData opens every closed data table for printing and closes them
+  // again afterwards (the stylesheet shows them too, where the browser
+  // supports ::details-content).
+  var opened = [];
+  function openData() {
+    Array.prototype.forEach.call(document.querySelectorAll("details.chart-data:not([open])"), function (d) {
+      d.open = true;
+      opened.push(d);
+    });
+  }
+  function closeData() {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
   }
 
   function start() {
-    Array.prototype.forEach.call(document.querySelectorAll("[data-chart]"), draw);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-chart]"), function (el) {
+      keepName(el);
+      draw(el);
+    });
+    window.addEventListener("resize", function () {
+      drawn.forEach(function (d) { d[1].resize(); });
+    });
+    window.addEventListener("beforeprint", openData);
+    window.addEventListener("afterprint", closeData);
+    if (darkScheme && darkScheme.addEventListener) darkScheme.addEventListener("change", redraw);
   }
   // The static renderer (no DOM) calls briefingPrepare on each option, so
   // that images carry the same formats as the page.
