@@ -200,16 +200,24 @@ func writeTable(w io.Writer, v *tableview.View) {
 		fmt.Fprintf(w, `<th%s>%s</th>`, numClass(h.Numeric), html.EscapeString(h.Text))
 	}
 	fmt.Fprint(w, "</tr></thead><tbody>")
+	highlighted := false
 	for _, r := range v.Rows {
 		if r.Highlight {
 			fmt.Fprint(w, `<tr class="highlight">`)
 		} else {
 			fmt.Fprint(w, "<tr>")
 		}
-		for _, c := range r.Cells {
-			fmt.Fprintf(w, `<td%s>%s</td>`, numClass(c.Numeric), html.EscapeString(c.Text))
+		for i, c := range r.Cells {
+			text := html.EscapeString(c.Text)
+			if r.Highlight && i == 0 {
+				text = "★ " + text // not colour alone: the mark survives any client and the text part
+			}
+			fmt.Fprintf(w, `<td%s>%s</td>`, numClass(c.Numeric), text)
 		}
 		fmt.Fprint(w, "</tr>")
+		if r.Highlight {
+			highlighted = true
+		}
 	}
 	fmt.Fprint(w, "</tbody>")
 	if v.Totals != nil {
@@ -220,6 +228,9 @@ func writeTable(w io.Writer, v *tableview.View) {
 		fmt.Fprint(w, "</tr></tfoot>")
 	}
 	fmt.Fprint(w, "</table>\n")
+	if highlighted {
+		fmt.Fprint(w, `<p class="table-note">★ marks a highlighted row.</p>`)
+	}
 	if v.Note != "" {
 		fmt.Fprintf(w, `<p class="table-note">%s</p>`, html.EscapeString(v.Note))
 	}
