@@ -302,9 +302,12 @@ func openBriefing(siteDir string, opt build.Options, static bool) (*briefing, er
 		}
 	}
 	if opt.Now == nil {
-		if t, err := messageDate(); err == nil {
-			opt.Now = func() time.Time { return t }
+		t, err := messageDate()
+		if err != nil {
+			root.Close()
+			return nil, usageError{err.Error()}
 		}
+		opt.Now = func() time.Time { return t }
 	}
 	b := &briefing{root: root, siteAbs: siteAbs, echarts: opt.ECharts}
 	if b.echarts == nil {
