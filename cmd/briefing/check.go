@@ -26,7 +26,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	start := time.Now()
-	b, err := openBriefing(siteDir, build.Options{}, false)
+	b, err := openBriefing(siteDir, build.Options{}, false, false)
 	if err != nil {
 		return printed{err, absOr(siteDir), *format == "json"}
 	}

@@ -203,7 +203,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	start := time.Now()
-	b, err := openBriefing(siteDir, build.Options{BaseURL: baseURL}, true)
+	b, err := openBriefing(siteDir, build.Options{BaseURL: baseURL}, true, true)
 	if err != nil {
 		return printed{err, absOr(siteDir), *format == "json"}
 	}
@@ -285,8 +285,9 @@ func (b *briefing) Close() {
 // openBriefing builds the briefing in siteDir, reading it through an
 // os.Root. BRIEFING_ECHARTS names an echarts.min.js to use instead of the
 // site's own.
-// With static, charts are also drawn as SVG images (package render).
-func openBriefing(siteDir string, opt build.Options, static bool) (*briefing, error) {
+// With static, the briefing gets a chart renderer (package render); with
+// pages, the build also draws every chart on the pages as an SVG image.
+func openBriefing(siteDir string, opt build.Options, static, pages bool) (*briefing, error) {
 	siteAbs, err := filepath.Abs(siteDir)
 	if err != nil {
 		return nil, err
@@ -322,7 +323,9 @@ func openBriefing(siteDir string, opt build.Options, static bool) (*briefing, er
 			return nil, err
 		}
 		b.renderer = r
-		opt.Static = r.SVG
+		if pages {
+			opt.Static = r.SVG
+		}
 	}
 	res, err := build.Build(root.FS(), opt)
 	if err != nil {

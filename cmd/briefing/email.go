@@ -37,7 +37,8 @@ func runEmail(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	start := time.Now()
-	b, err := openBriefing(siteDir, build.Options{}, true)
+	// The email draws its own images: the site's are not needed.
+	b, err := openBriefing(siteDir, build.Options{}, true, false)
 	if err != nil {
 		return err
 	}
