@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -317,7 +318,7 @@ func openBriefing(siteDir string, opt build.Options, static, pages bool) (*brief
 		b.echarts, _ = fs.ReadFile(root.FS(), build.EChartsDefault)
 	}
 	if static && b.echarts != nil && build.VerifyECharts(b.echarts, "") == nil {
-		r, err := render.New(b.echarts, site.ChartScript(), 0)
+		r, err := render.New(b.echarts, site.ChartScript(), runtime.NumCPU())
 		if err != nil {
 			root.Close()
 			return nil, err

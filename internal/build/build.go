@@ -15,7 +15,9 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/briefing-dev/briefing/internal/chart"
@@ -174,26 +176,55 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 
 // drawStatic draws every placed chart as an SVG file under assets/charts/,
 // named by the chart and a hash of its option (a chart made per row has
-// one image per row), and points the chart at it.
+// one image per row), and points the chart at it. Images are drawn by
+// several goroutines; draw must be safe for concurrent use.
 func drawStatic(pages []site.Page, draw func([]byte, int, int) ([]byte, error)) (site.Files, error) {
 	files := site.Files{}
 	if draw == nil {
 		return files, nil
 	}
+	type job struct {
+		file string
+		c    *chart.Chart
+	}
+	var jobs []job
 	for _, p := range pages {
 		for _, name := range p.Doc.Charts {
 			c := p.Charts[name]
 			sum := sha256.Sum256(c.Option)
-			file := fmt.Sprintf("assets/charts/%s-%s.svg", c.Name, hex.EncodeToString(sum[:4]))
-			if _, done := files[file]; !done {
-				svg, err := draw(c.Option, StaticWidth, c.Height)
-				if err != nil {
-					return nil, diag.Wrap(diag.Pos{File: c.File}, fmt.Errorf("drawing chart %q: %w", c.Name, err))
-				}
-				files[file] = svg
+			c.Static = fmt.Sprintf("assets/charts/%s-%s.svg", c.Name, hex.EncodeToString(sum[:4]))
+			if _, queued := files[c.Static]; !queued {
+				files[c.Static] = nil
+				jobs = append(jobs, job{c.Static, c})
 			}
-			c.Static = file
 		}
+	}
+	svgs := make([][]byte, len(jobs))
+	errs := make([]error, len(jobs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.NumCPU(), len(jobs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				c := jobs[i].c
+				if svgs[i], errs[i] = draw(c.Option, StaticWidth, c.Height); errs[i] != nil {
+					errs[i] = diag.Wrap(diag.Pos{File: c.File}, fmt.Errorf("drawing chart %q: %w", c.Name, errs[i]))
+				}
+			}
+		}()
+	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, j := range jobs {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		files[j.file] = svgs[i]
 	}
 	return files, nil
 }

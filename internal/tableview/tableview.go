@@ -311,7 +311,7 @@ func (s *Spec) filter(t *table.Table, row func(string) (string, bool)) ([]int, e
 	if err != nil {
 		return nil, err
 	}
-	each := -1
+	each, want := -1, ""
 	if s.Each != "" {
 		if each = t.Col(s.Each); each < 0 {
 			return nil, s.unknownColumn(t, s.Each, s.ix.Value("each"))
@@ -319,17 +319,15 @@ func (s *Spec) filter(t *table.Table, row func(string) (string, bool)) ([]int, e
 		if row == nil {
 			return nil, diag.Errorf(s.ix.Value("each"), "table %q has each = %q, so it can only be placed on a page made per row", s.name, s.Each)
 		}
+		var ok bool
+		if want, ok = row(s.Each); !ok {
+			return nil, diag.Errorf(s.ix.Value("each"), "table %q: this page's row has no column %q", s.name, s.Each)
+		}
 	}
 	var rows []int
 	for r := range t.Rows {
-		if each >= 0 {
-			want, ok := row(s.Each)
-			if !ok {
-				return nil, diag.Errorf(s.ix.Value("each"), "table %q: this page's row has no column %q", s.name, s.Each)
-			}
-			if table.Format(t.Columns[each].Kind, t.Rows[r][each]) != want {
-				continue
-			}
+		if each >= 0 && table.Format(t.Columns[each].Kind, t.Rows[r][each]) != want {
+			continue
 		}
 		if where != nil {
 			ok, err := s.holds(where, t, r, "where")
