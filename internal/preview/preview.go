@@ -37,6 +37,7 @@ type Server struct {
 	cache build.Cache
 
 	mu      sync.Mutex
+	out     string     // the output folder site.toml names, not watched
 	files   site.Files // the last good build
 	problem string     // the last build's errors as text, or ""
 	version int        // bumped after every build
@@ -101,6 +102,13 @@ func (s *Server) build() (site.Files, error) {
 	if err != nil {
 		return nil, err
 	}
+	out := res.Config.Output
+	if !filepath.IsAbs(out) {
+		out = filepath.Join(s.dir, out)
+	}
+	s.mu.Lock()
+	s.out = out
+	s.mu.Unlock()
 	return res.Files, nil
 }
 
@@ -271,7 +279,12 @@ func (s *Server) Watch(stop <-chan struct{}) error {
 		return err
 	}
 	defer w.Close()
-	out := filepath.Join(s.dir, "output")
+	s.mu.Lock()
+	out := s.out
+	s.mu.Unlock()
+	if out == "" {
+		out = filepath.Join(s.dir, "output")
+	}
 	add := func(dir string) error {
 		return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 			if err != nil || !d.IsDir() {
