@@ -271,8 +271,11 @@ func PagePath(contentFile string) string {
 
 // ChartScript returns the chart script (assets/briefing.js), which the
 // static renderer runs too, for the same number formats.
-func ChartScript() []byte {
-	b, _ := defaults.ReadFile("defaults/assets/briefing.js")
+func ChartScript() []byte { return Asset("briefing.js") }
+
+// Asset returns a built-in asset (style.css, briefing.js), or nil.
+func Asset(name string) []byte {
+	b, _ := defaults.ReadFile("defaults/assets/" + name)
 	return b
 }
 
