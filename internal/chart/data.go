@@ -124,10 +124,7 @@ func (b *binder) bindJoin() error {
 // rows returns the rows to chart: all of them, or only those holding the
 // latest value of spec.Latest.
 func (b *binder) rows() ([]int, error) {
-	rows := make([]int, len(b.main.Rows))
-	for i := range rows {
-		rows[i] = i
-	}
+	var rows []int
 	if b.spec.Each != "" {
 		c, err := b.column(b.spec.Each, b.spec.ix.Value("each"))
 		if err != nil {
@@ -140,7 +137,13 @@ func (b *binder) rows() ([]int, error) {
 		if !ok {
 			return nil, b.spec.errf(b.spec.ix.Value("each"), "the page's row has no column %q", b.spec.Each)
 		}
-		rows = slices.DeleteFunc(rows, func(r int) bool { return table.Format(c.kind, b.value(r, c)) != want })
+		if c.tbl == 0 {
+			rows = slices.Clone(b.main.RowsWhere(c.col, want))
+		} else {
+			rows = slices.DeleteFunc(b.allRows(), func(r int) bool { return table.Format(c.kind, b.value(r, c)) != want })
+		}
+	} else {
+		rows = b.allRows()
 	}
 	if b.spec.Latest == "" {
 		return rows, nil
@@ -159,6 +162,14 @@ func (b *binder) rows() ([]int, error) {
 		}
 	}
 	return slices.DeleteFunc(rows, func(r int) bool { v := b.value(r, c); return v.Null || v.F != best }), nil
+}
+
+func (b *binder) allRows() []int {
+	rows := make([]int, len(b.main.Rows))
+	for i := range rows {
+		rows[i] = i
+	}
+	return rows
 }
 
 // shape filters, groups and aggregates the data of a bound spec.

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 
 	"github.com/briefing-dev/briefing/internal/diag"
 )
@@ -70,6 +71,31 @@ type Table struct {
 	Rows    [][]Value
 	pos     []int32 // line and column of every cell, row-major; row and column number for spreadsheets
 	line    int32   // source line of a computed table
+
+	idxMu sync.Mutex
+	idx   map[int]map[string][]int // column → canonical text → rows, built on demand
+}
+
+// RowsWhere returns, in order, the rows whose column col holds the value
+// whose canonical text (Format) is v. The index behind it is built once per
+// column, so a page per row finds its rows without scanning the table.
+func (t *Table) RowsWhere(col int, v string) []int {
+	t.idxMu.Lock()
+	defer t.idxMu.Unlock()
+	if t.idx == nil {
+		t.idx = map[int]map[string][]int{}
+	}
+	m, ok := t.idx[col]
+	if !ok {
+		m = map[string][]int{}
+		k := t.Columns[col].Kind
+		for r := range t.Rows {
+			key := Format(k, t.Rows[r][col])
+			m[key] = append(m[key], r)
+		}
+		t.idx[col] = m
+	}
+	return m[v]
 }
 
 // Col returns the index of the column called name, or -1.

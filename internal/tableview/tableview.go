@@ -324,11 +324,12 @@ func (s *Spec) filter(t *table.Table, row func(string) (string, bool)) ([]int, e
 			return nil, diag.Errorf(s.ix.Value("each"), "table %q: this page's row has no column %q", s.name, s.Each)
 		}
 	}
+	candidates := allRows(len(t.Rows))
+	if each >= 0 {
+		candidates = t.RowsWhere(each, want)
+	}
 	var rows []int
-	for r := range t.Rows {
-		if each >= 0 && table.Format(t.Columns[each].Kind, t.Rows[r][each]) != want {
-			continue
-		}
+	for _, r := range candidates {
 		if where != nil {
 			ok, err := s.holds(where, t, r, "where")
 			if err != nil {
@@ -408,4 +409,12 @@ func (s *Spec) totals(t *table.Table, cols []int, specs []format.Spec, rows []in
 		out[i] = Cell{Text: text, Numeric: true}
 	}
 	return out, nil
+}
+
+func allRows(n int) []int {
+	rows := make([]int, n)
+	for i := range rows {
+		rows[i] = i
+	}
+	return rows
 }
