@@ -127,6 +127,13 @@ type Source struct {
 
 // Run executes src and returns its result as a table.
 func (d *DB) Run(src Source) (*table.Table, error) {
+	// A query reads: with query_only, a DELETE or CREATE in a query file
+	// (or a second statement after the SELECT) fails instead of changing
+	// what later queries and figures see.
+	if _, err := d.db.Exec("PRAGMA query_only = 1"); err != nil {
+		return nil, err
+	}
+	defer d.db.Exec("PRAGMA query_only = 0")
 	rows, err := d.db.Query(src.SQL)
 	if err != nil {
 		return nil, d.sqlError(src, err)

@@ -597,3 +597,30 @@ func TestOrderCycles(t *testing.T) {
 		}
 	}
 }
+
+// TestRunIsReadOnly: a query file cannot change the tables that later
+// queries and figures read.
+func TestRunIsReadOnly(t *testing.T) {
+	tables := map[string]*table.Table{}
+	tb := table.New("t", "data/t.csv", 1, []table.Column{{Name: "v", Kind: table.Number}})
+	tb.Append([]table.Value{{F: 1}})
+	tables["t"] = tb
+	db, err := Open(tables)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, sql := range []string{"DELETE FROM t", "CREATE TABLE x (a)", "DROP TABLE t"} {
+		if _, err := db.Run(Source{Name: "q", File: "queries/q.sql", Line: 1, SQL: sql}); err == nil || !strings.Contains(err.Error(), "readonly") {
+			t.Errorf("%s: err = %v, want a read-only refusal", sql, err)
+		}
+	}
+	got, err := db.Run(Source{Name: "q", File: "queries/q.sql", Line: 1, SQL: "SELECT COUNT(*) AS n FROM t"})
+	if err != nil || len(got.Rows) != 1 || got.Rows[0][0].F != 1 {
+		t.Fatalf("the table changed: %v %v", got, err)
+	}
+	// Results can still be added as tables for later queries.
+	if err := db.Add(got); err != nil {
+		t.Fatalf("Add after a query: %v", err)
+	}
+}
