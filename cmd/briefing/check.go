@@ -18,17 +18,10 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	strict := fs.Bool("strict", false, "treat warnings as errors")
 	quiet := fs.Bool("q", false, "print nothing when all is well")
 	format := formatFlag(fs)
-	siteDir, err := parseSiteArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := checkFormat(*format); err != nil {
-		return err
-	}
 	start := time.Now()
-	b, err := openBriefing(siteDir, build.Options{}, false, false)
+	b, err := parseAndOpen(fs, args, format, build.Options{}, false)
 	if err != nil {
-		return printed{err, absOr(siteDir), *format == "json"}
+		return err
 	}
 	defer b.Close()
 	if err := warn(b.res, b.siteAbs, *format == "json", *strict, stderr); err != nil {

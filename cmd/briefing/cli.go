@@ -156,6 +156,24 @@ func parseSiteArgs(fs *flag.FlagSet, args []string) (string, error) {
 	return "", usageError{fs.Name() + " takes one SITE_DIR, got " + strings.Join(fs.Args(), " ")}
 }
 
+// parseAndOpen parses a command's flags and builds the briefing in its
+// SITE_DIR, drawing static charts when pages is set. format is where the
+// --format flag was bound; problems come back ready to print in it.
+func parseAndOpen(fs *flag.FlagSet, args []string, format *string, opt build.Options, pages bool) (*briefing, error) {
+	siteDir, err := parseSiteArgs(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkFormat(*format); err != nil {
+		return nil, err
+	}
+	b, err := openBriefing(siteDir, opt, pages, pages)
+	if err != nil {
+		return nil, printed{err, absOr(siteDir), *format == "json"}
+	}
+	return b, nil
+}
+
 // formatFlag adds --format to a command.
 func formatFlag(fs *flag.FlagSet) *string {
 	return fs.String("format", "text", "how to print problems: text (with source excerpts) or json (one object per line, for CI annotations)")
@@ -196,17 +214,10 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&singleFile, "single-file", false, "write each page with its CSS, scripts and images inside it")
 	fs.BoolVar(&strict, "strict", false, "treat warnings (values shown with a fallback, broken links) as errors")
 	format := formatFlag(fs)
-	siteDir, err := parseSiteArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := checkFormat(*format); err != nil {
-		return err
-	}
 	start := time.Now()
-	b, err := openBriefing(siteDir, build.Options{BaseURL: baseURL}, true, true)
+	b, err := parseAndOpen(fs, args, format, build.Options{BaseURL: baseURL}, true)
 	if err != nil {
-		return printed{err, absOr(siteDir), *format == "json"}
+		return err
 	}
 	defer b.Close()
 	res, siteAbs := b.res, b.siteAbs

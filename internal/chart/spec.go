@@ -87,32 +87,15 @@ var namePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 // LoadSpecs reads every charts/*.toml in fsys, in name order. A site
 // without charts/ has no charts.
 func LoadSpecs(fsys fs.FS) ([]*Spec, error) {
-	entries, err := fs.ReadDir(fsys, Dir)
-	if err != nil {
-		if errorsIsNotExist(err) {
-			return nil, nil
-		}
-		return nil, err
-	}
 	var specs []*Spec
-	var errs []error
-	for _, e := range entries {
-		if e.IsDir() || path.Ext(e.Name()) != ".toml" {
-			continue
-		}
-		file := path.Join(Dir, e.Name())
-		src, err := fs.ReadFile(fsys, file)
-		if err != nil {
-			return nil, err
-		}
+	err := tomlpos.EachFile(fsys, Dir, func(file string, src []byte) error {
 		s, err := ParseSpec(file, src)
-		if err != nil {
-			errs = append(errs, err) // every bad definition, not just the first
-			continue
+		if err == nil {
+			specs = append(specs, s)
 		}
-		specs = append(specs, s)
-	}
-	return specs, diag.Join(errs...)
+		return err
+	})
+	return specs, err
 }
 
 // ParseSpec decodes one chart definition and checks what it can without

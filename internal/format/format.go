@@ -203,21 +203,11 @@ func (f *Formatter) local(s string) string {
 }
 
 func (f *Formatter) compactFixed(v float64, d int) string {
-	units := []struct {
-		div    float64
-		suffix string
-	}{{1, ""}, {1e3, "K"}, {1e6, "M"}, {1e9, "B"}, {1e12, "T"}}
-	i := 0
-	for i < len(units)-1 && v >= units[i+1].div {
-		i++
-	}
-	for {
+	for i := unitOf(v); ; i++ {
 		s := fixed(v/units[i].div*math.Pow10(d), d)
-		if r, _ := strconv.ParseFloat(s, 64); r >= 1000 && i < len(units)-1 {
-			i++
-			continue
+		if r, _ := strconv.ParseFloat(s, 64); r < 1000 || i == len(units)-1 {
+			return f.local(s) + units[i].suffix
 		}
-		return f.local(s) + units[i].suffix
 	}
 }
 
@@ -271,15 +261,7 @@ func fixed(y float64, decimals int) string {
 // compact writes 20000000 as 20M and 1e9 as 1.0B: one decimal below ten
 // units, none above; a value that rounds up to 1000 units moves up a unit.
 func compact(v float64) string {
-	units := []struct {
-		div    float64
-		suffix string
-	}{{1, ""}, {1e3, "K"}, {1e6, "M"}, {1e9, "B"}, {1e12, "T"}}
-	i := 0
-	for i < len(units)-1 && v >= units[i+1].div {
-		i++
-	}
-	for {
+	for i := unitOf(v); ; i++ {
 		div := units[i].div
 		s := fixed(v/div, 0)
 		if v/div < 10 && i > 0 {
@@ -289,12 +271,25 @@ func compact(v float64) string {
 				s = "10" // rounds up to ten units: no decimal
 			}
 		}
-		if r, _ := strconv.ParseFloat(s, 64); r >= 1000 && i < len(units)-1 {
-			i++
-			continue
+		if r, _ := strconv.ParseFloat(s, 64); r < 1000 || i == len(units)-1 {
+			return s + units[i].suffix
 		}
-		return s + units[i].suffix
 	}
+}
+
+// units are the steps of compact money: 850K, 20M, 1.0B.
+var units = []struct {
+	div    float64
+	suffix string
+}{{1, ""}, {1e3, "K"}, {1e6, "M"}, {1e9, "B"}, {1e12, "T"}}
+
+// unitOf is the largest unit that v reaches.
+func unitOf(v float64) int {
+	i := 0
+	for i < len(units)-1 && v >= units[i+1].div {
+		i++
+	}
+	return i
 }
 
 // group formats v with the given decimals and the locale's separators.

@@ -91,32 +91,17 @@ type View struct {
 
 var namePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 
-// LoadSpecs reads tables/*.toml.
+// LoadSpecs reads tables/*.toml, reporting every bad file at once.
 func LoadSpecs(fsys fs.FS) (map[string]*Spec, error) {
-	entries, err := fs.ReadDir(fsys, Dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return map[string]*Spec{}, nil
-	}
-	if err != nil {
-		return nil, err
-	}
 	specs := map[string]*Spec{}
-	for _, e := range entries {
-		if e.IsDir() || path.Ext(e.Name()) != ".toml" {
-			continue
-		}
-		file := path.Join(Dir, e.Name())
-		src, err := fs.ReadFile(fsys, file)
-		if err != nil {
-			return nil, err
-		}
+	err := tomlpos.EachFile(fsys, Dir, func(file string, src []byte) error {
 		s, err := ParseSpec(file, src)
-		if err != nil {
-			return nil, err
+		if err == nil {
+			specs[s.name] = s
 		}
-		specs[s.name] = s
-	}
-	return specs, nil
+		return err
+	})
+	return specs, err
 }
 
 // ParseSpec decodes one table definition.

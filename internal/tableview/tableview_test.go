@@ -478,3 +478,24 @@ func TestRowEnv(t *testing.T) {
 		t.Errorf("RowEnv(nope) = %v, %v; want unknown", ok, err)
 	}
 }
+
+// TestLoadSpecsReportsEveryBadFile: independent definitions are checked
+// independently, so one run names every bad file.
+func TestLoadSpecsReportsEveryBadFile(t *testing.T) {
+	fsys := fstest.MapFS{
+		"tables/a.toml":  {Data: []byte("caption = \"A\"\n")},
+		"tables/b.toml":  {Data: []byte("source = \"t\"\nlimt = 3\n")},
+		"tables/ok.toml": {Data: []byte("source = \"t\"\n")},
+	}
+	_, err := LoadSpecs(fsys)
+	got := diag.Flatten(err)
+	if len(got) != 2 {
+		t.Fatalf("LoadSpecs reported %d problems, want 2: %v", len(got), err)
+	}
+	if got[0].Pos.File != "tables/a.toml" || !strings.Contains(got[0].Msg, "source is required") {
+		t.Errorf("first problem: %v", got[0])
+	}
+	if got[1].Error() != `tables/b.toml:2:1: unknown key "limt"` {
+		t.Errorf("second problem: %v", got[1])
+	}
+}

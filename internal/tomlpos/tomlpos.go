@@ -9,6 +9,8 @@ package tomlpos
 
 import (
 	"errors"
+	"io/fs"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -237,4 +239,35 @@ func (ix *Index) ArrayKeys(table string) []string {
 		}
 	}
 	return keys
+}
+
+// EachFile reads every DIR/*.toml in fsys, in name order, and hands each to
+// parse. Problems in the files' content (a *diag.Error) are collected so
+// that every bad file is reported at once; a missing folder is no files.
+func EachFile(fsys fs.FS, dir string, parse func(file string, src []byte) error) error {
+	entries, err := fs.ReadDir(fsys, dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, e := range entries {
+		if e.IsDir() || path.Ext(e.Name()) != ".toml" {
+			continue
+		}
+		file := path.Join(dir, e.Name())
+		src, err := fs.ReadFile(fsys, file)
+		if err != nil {
+			return err
+		}
+		if err := parse(file, src); err != nil {
+			if !diag.IsSource(err) {
+				return err
+			}
+			errs = append(errs, err)
+		}
+	}
+	return diag.Join(errs...)
 }

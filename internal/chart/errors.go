@@ -1,8 +1,0 @@
-package chart
-
-import (
-	"errors"
-	"io/fs"
-)
-
-func errorsIsNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
