@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/briefing-dev/briefing/internal/build"
-	"github.com/briefing-dev/briefing/internal/config"
 	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/render"
 	"github.com/briefing-dev/briefing/internal/site"
@@ -22,10 +21,10 @@ import (
 
 // Exit codes.
 const (
-	exitOK       = 0
-	exitSource   = 1
-	exitUsage    = 2
-	exitInternal = 3
+	exitOK       = diag.ExitOK
+	exitSource   = diag.ExitSource
+	exitUsage    = diag.ExitUsage
+	exitInternal = diag.ExitInternal
 )
 
 // usageError is a mistake on the command line.
@@ -104,16 +103,10 @@ func exitCode(err error, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "briefing: %v\n", err)
 	}
 	var ue usageError
-	var de *diag.Error
-	switch {
-	case errors.As(err, &ue):
+	if errors.As(err, &ue) {
 		return exitUsage
-	case errors.As(err, &de) && de.Pos.File == config.File:
-		return exitUsage
-	case diag.IsSource(err) || len(diag.Flatten(err)) > 0:
-		return exitSource
 	}
-	return exitInternal
+	return diag.ExitCode(err)
 }
 
 // printed is an error from a briefing's sources, with what is needed to

@@ -73,7 +73,7 @@ func runEmail(args []string, stdout, stderr io.Writer) error {
 	}
 	h := email.Header{From: cfg.Email.From, To: cfg.Email.To, Cc: cfg.Email.Cc, Subject: subject, Date: date}
 	if h.From == "" {
-		return diag.Errorf(cfg.Pos("email"), "the email has no sender: set from in [email] of site.toml or use --from")
+		return diag.Config.Errorf(cfg.Pos("email"), "the email has no sender: set from in [email] of site.toml or use --from")
 	}
 	h.MessageID = email.MessageID(ed, date, h.From)
 	msg, err := email.Message(ed, h)
@@ -165,11 +165,11 @@ func smtpSettings(b *briefing) (email.SMTP, error) {
 	if c.CAFile != "" {
 		pem, err := b.root.ReadFile(c.CAFile)
 		if err != nil {
-			return s, diag.Errorf(b.res.Config.Pos("email", "smtp", "ca_file"), "%v", err)
+			return s, diag.Config.Errorf(b.res.Config.Pos("email", "smtp", "ca_file"), "%v", err)
 		}
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(pem) {
-			return s, diag.Errorf(b.res.Config.Pos("email", "smtp", "ca_file"), "no PEM certificate in %s", c.CAFile)
+			return s, diag.Config.Errorf(b.res.Config.Pos("email", "smtp", "ca_file"), "no PEM certificate in %s", c.CAFile)
 		}
 		s.RootCAs = pool
 	}

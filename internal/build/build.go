@@ -94,7 +94,7 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 	}
 	fm, err := format.New(format.Options{Currency: cfg.Currency, Locale: cfg.Locale, FiscalStart: cfg.FiscalYearStart})
 	if err != nil {
-		return nil, diag.Errorf(cfg.Pos("locale"), "%v", err)
+		return nil, diag.Config.Errorf(cfg.Pos("locale"), "%v", err)
 	}
 	r := &Result{Config: cfg}
 	if r.Tables, err = loadTables(fsys, cfg, opt); err != nil {
@@ -210,7 +210,7 @@ func drawStatic(pages []site.Page, draw func([]byte, int, int) ([]byte, error)) 
 			for i := range next {
 				c := jobs[i].c
 				if svgs[i], errs[i] = draw(c.Option, StaticWidth, c.Height); errs[i] != nil {
-					errs[i] = diag.Wrap(diag.Pos{File: c.File}, fmt.Errorf("drawing chart %q: %w", c.Name, errs[i]))
+					errs[i] = diag.Chart.Wrap(diag.Pos{File: c.File}, fmt.Errorf("drawing chart %q: %w", c.Name, errs[i]))
 				}
 			}
 		}()
@@ -265,7 +265,7 @@ func runQueries(fsys fs.FS, db *query.DB, tables map[string]*table.Table) error 
 	}
 	for _, s := range srcs {
 		if t, clash := tables[s.Name]; clash {
-			return diag.Errorf(diag.Pos{File: s.File, Line: 1, Col: 1}, "query %q has the name of the table loaded from %s; rename the file", s.Name, t.File)
+			return diag.Query.Errorf(diag.Pos{File: s.File, Line: 1, Col: 1}, "query %q has the name of the table loaded from %s; rename the file", s.Name, t.File)
 		}
 	}
 	if srcs, err = query.Order(srcs); err != nil {
@@ -310,7 +310,7 @@ func readECharts(fsys fs.FS, cfg *config.Site, opt Options) ([]byte, error) {
 		}
 		var err error
 		if b, err = fs.ReadFile(fsys, where); err != nil {
-			return nil, diag.Errorf(diag.Pos{File: where}, "ECharts %s is not installed: run `npm ci` in this repository, or `npm install --prefix SITE_DIR echarts@%s` for a briefing elsewhere", EChartsVersion, EChartsVersion)
+			return nil, diag.Config.Errorf(diag.Pos{File: where}, "ECharts %s is not installed: run `npm ci` in this repository, or `npm install --prefix SITE_DIR echarts@%s` for a briefing elsewhere", EChartsVersion, EChartsVersion)
 		}
 	}
 	if err := VerifyECharts(b, where); err != nil {
@@ -323,7 +323,7 @@ func readECharts(fsys fs.FS, cfg *config.Site, opt Options) ([]byte, error) {
 func VerifyECharts(b []byte, where string) error {
 	sum := sha256.Sum256(b)
 	if got := hex.EncodeToString(sum[:]); got != EChartsSHA256 {
-		return diag.Errorf(diag.Pos{File: where}, "echarts.min.js has sha256 %s, not the pinned ECharts %s (%s); reinstall with `npm ci`", got[:12], EChartsVersion, EChartsSHA256[:12])
+		return diag.Config.Errorf(diag.Pos{File: where}, "echarts.min.js has sha256 %s, not the pinned ECharts %s (%s); reinstall with `npm ci`", got[:12], EChartsVersion, EChartsSHA256[:12])
 	}
 	return nil
 }
@@ -346,7 +346,7 @@ func addStatic(fsys fs.FS, files site.Files) error {
 		}
 		rel := strings.TrimPrefix(p, "static/")
 		if _, taken := files[rel]; taken {
-			return diag.Errorf(diag.Pos{File: p}, "static file would overwrite the generated %s", rel)
+			return diag.Content.Errorf(diag.Pos{File: p}, "static file would overwrite the generated %s", rel)
 		}
 		files[rel] = b
 		return nil

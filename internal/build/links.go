@@ -38,7 +38,7 @@ func checkLinks(pages []site.Page, files site.Files) []*diag.Error {
 				continue
 			}
 			seen[key] = true
-			out = append(out, &diag.Error{Pos: diag.Pos{File: p.Doc.File}, Warning: true,
+			out = append(out, &diag.Error{Kind: diag.Content, Pos: diag.Pos{File: p.Doc.File}, Warning: true,
 				Msg: "link to " + u.Path + " from " + p.Path + ": there is no such page or file in the output"})
 		}
 	}

@@ -68,7 +68,7 @@ func (x *refs) parseContent(fsys fs.FS) ([]source, error) {
 	err := fs.WalkDir(fsys, "content", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) && p == "content" {
-				return diag.Errorf(diag.Pos{File: "content"}, "no content folder: a briefing needs at least content/index.md")
+				return diag.Content.Errorf(diag.Pos{File: "content"}, "no content folder: a briefing needs at least content/index.md")
 			}
 			return err
 		}
@@ -95,7 +95,7 @@ func (x *refs) parseContent(fsys fs.FS) ([]source, error) {
 		if doc.Meta.Each != "" && each == nil {
 			t, ok := x.tables[doc.Meta.Each]
 			if !ok {
-				return diag.Errorf(doc.FrontMatterPos("each"), "each = %q: no such table or query", doc.Meta.Each)
+				return diag.Content.Errorf(doc.FrontMatterPos("each"), "each = %q: no such table or query", doc.Meta.Each)
 			}
 			each = t
 		}
@@ -111,7 +111,7 @@ func (x *refs) parseContent(fsys fs.FS) ([]source, error) {
 		return nil, err
 	}
 	if len(srcs) == 0 {
-		return nil, diag.Errorf(diag.Pos{File: "content"}, "no pages: add content/index.md")
+		return nil, diag.Content.Errorf(diag.Pos{File: "content"}, "no pages: add content/index.md")
 	}
 	sort.SliceStable(srcs, func(i, j int) bool {
 		a, b := srcs[i].doc, srcs[j].doc
@@ -132,7 +132,7 @@ func (x *refs) eachTable(file string, src []byte) (*table.Table, error) {
 	}
 	t, ok := x.tables[probe.Meta.Each]
 	if !ok {
-		return nil, diag.Errorf(probe.FrontMatterPos("each"), "each = %q: no such table or query (tables and queries: %s)", probe.Meta.Each, strings.Join(slices.Sorted(maps.Keys(x.tables)), ", "))
+		return nil, diag.Content.Errorf(probe.FrontMatterPos("each"), "each = %q: no such table or query (tables and queries: %s)", probe.Meta.Each, strings.Join(slices.Sorted(maps.Keys(x.tables)), ", "))
 	}
 	return t, nil
 }
@@ -180,7 +180,7 @@ func (x *refs) rowPages(s source) ([]site.Page, error) {
 	slugCol := 0
 	if d.Meta.Slug != "" {
 		if slugCol = t.Col(d.Meta.Slug); slugCol < 0 {
-			return nil, diag.Errorf(d.FrontMatterPos("slug"), "slug = %q: no such column in %q (columns: %s)", d.Meta.Slug, t.Name, strings.Join(t.ColumnNames(), ", "))
+			return nil, diag.Content.Errorf(d.FrontMatterPos("slug"), "slug = %q: no such column in %q (columns: %s)", d.Meta.Slug, t.Name, strings.Join(t.ColumnNames(), ", "))
 		}
 	}
 	dir := strings.TrimSuffix(site.PagePath(d.File), ".html")
@@ -190,10 +190,10 @@ func (x *refs) rowPages(s source) ([]site.Page, error) {
 		v := t.Rows[r][slugCol]
 		slug := Slug(table.Format(t.Columns[slugCol].Kind, v))
 		if slug == "" {
-			return nil, diag.Errorf(t.Pos(r, slugCol), "the page for this row has no name: column %q is empty or has no letters or digits", t.Columns[slugCol].Name)
+			return nil, diag.Content.Errorf(t.Pos(r, slugCol), "the page for this row has no name: column %q is empty or has no letters or digits", t.Columns[slugCol].Name)
 		}
 		if prev, dup := seen[slug]; dup {
-			return nil, diag.Errorf(t.Pos(r, slugCol), "two rows would make the page %s/%s.html: this one and %s; make the %q values distinct",
+			return nil, diag.Content.Errorf(t.Pos(r, slugCol), "two rows would make the page %s/%s.html: this one and %s; make the %q values distinct",
 				dir, slug, t.Pos(prev, slugCol), t.Columns[slugCol].Name)
 		}
 		seen[slug] = r
@@ -242,7 +242,7 @@ func linkCollections(p *site.Page, collections map[string][]site.Link) error {
 		}
 		links, ok := collections[r.Arg]
 		if !ok {
-			return diag.Errorf(r.Pos, "no pages are made per row from %q (want the name of a content file with each = TABLE, such as %s)", r.Arg, strings.Join(slices.Sorted(maps.Keys(collections)), ", "))
+			return diag.Content.Errorf(r.Pos, "no pages are made per row from %q (want the name of a content file with each = TABLE, such as %s)", r.Arg, strings.Join(slices.Sorted(maps.Keys(collections)), ", "))
 		}
 		if p.Links == nil {
 			p.Links = map[string][]site.Link{}

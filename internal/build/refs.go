@@ -84,10 +84,10 @@ func (x *refs) check(each *table.Table) narrative.CheckFunc {
 				at.Col += offs[i]
 				if col, ok := strings.CutPrefix(n, "row."); ok {
 					if _, _, err := x.rowColumn(each, col); err != nil {
-						return diag.Wrap(at, err)
+						return diag.Content.Wrap(at, err)
 					}
 				} else if _, ok := x.figs.Get(n); !ok {
-					return diag.Errorf(at, "unknown figure %q in the condition (figures are declared in figures.toml; a page's row columns are row.NAME)", n)
+					return diag.Content.Errorf(at, "unknown figure %q in the condition (figures are declared in figures.toml; a page's row columns are row.NAME)", n)
 				}
 			}
 		}
@@ -163,7 +163,7 @@ func (x *refs) inline(each *table.Table, w *row) narrative.InlineFunc {
 			}
 			v := w.t.Rows[w.r][c]
 			if v.Null {
-				return "", diag.Errorf(w.t.Pos(w.r, c), "column %q is empty for this page's row", w.t.Columns[c].Name)
+				return "", diag.Content.Errorf(w.t.Pos(w.r, c), "column %q is empty for this page's row", w.t.Columns[c].Name)
 			}
 			return x.fm.Show(sp, w.t.Columns[c].Kind, v)
 		case "if":

@@ -103,10 +103,10 @@ func LoadSpecs(fsys fs.FS) ([]*Spec, error) {
 func ParseSpec(file string, src []byte) (*Spec, error) {
 	name := strings.TrimSuffix(path.Base(file), ".toml")
 	if !namePattern.MatchString(name) {
-		return nil, diag.Errorf(diag.Pos{File: file}, "chart file name %q: use lower-case letters, digits, - and _", name)
+		return nil, diag.Chart.Errorf(diag.Pos{File: file}, "chart file name %q: use lower-case letters, digits, - and _", name)
 	}
 	s := &Spec{name: name, file: file}
-	if _, err := tomlpos.Decode(file, src, s); err != nil {
+	if _, err := tomlpos.Decode(diag.Chart, file, src, s); err != nil {
 		return nil, err
 	}
 	s.ix = tomlpos.New(file, src)
@@ -185,5 +185,5 @@ func (s *Spec) checkFormat(name string, pos diag.Pos) error {
 }
 
 func (s *Spec) errf(pos diag.Pos, f string, args ...any) error {
-	return diag.Errorf(pos, "chart %q: %s", s.name, fmt.Sprintf(f, args...))
+	return diag.Chart.Errorf(pos, "chart %q: %s", s.name, fmt.Sprintf(f, args...))
 }

@@ -102,7 +102,7 @@ func Default() *Site {
 func Load(fsys fs.FS) (*Site, error) {
 	src, err := fs.ReadFile(fsys, File)
 	if err != nil {
-		return nil, diag.Errorf(diag.Pos{File: File}, "cannot read: %v (is this a briefing folder?)", err)
+		return nil, diag.Config.Errorf(diag.Pos{File: File}, "cannot read: %v (is this a briefing folder?)", err)
 	}
 	return Parse(src)
 }
@@ -110,7 +110,7 @@ func Load(fsys fs.FS) (*Site, error) {
 // Parse decodes and validates the content of site.toml.
 func Parse(src []byte) (*Site, error) {
 	s := Default()
-	if _, err := tomlpos.Decode(File, src, s); err != nil {
+	if _, err := tomlpos.Decode(diag.Config, File, src, s); err != nil {
 		return nil, err
 	}
 	s.src, s.ix = src, tomlpos.New(File, src)
@@ -120,55 +120,55 @@ func Parse(src []byte) (*Site, error) {
 // Validate checks values that decoding alone cannot.
 func (s *Site) Validate() error {
 	if strings.TrimSpace(s.Title) == "" {
-		return diag.Errorf(diag.Pos{File: File, Line: 1, Col: 1}, "title is required")
+		return diag.Config.Errorf(diag.Pos{File: File, Line: 1, Col: 1}, "title is required")
 	}
 	if s.FiscalYearStart < 0 || s.FiscalYearStart > 12 {
-		return diag.Errorf(s.ix.Value("fiscal_year_start"), "fiscal_year_start %d: want a month, 1 to 12", s.FiscalYearStart)
+		return diag.Config.Errorf(s.ix.Value("fiscal_year_start"), "fiscal_year_start %d: want a month, 1 to 12", s.FiscalYearStart)
 	}
 	if strings.TrimSpace(s.Output) == "" {
-		return diag.Errorf(s.ix.Value("output"), "output must name a directory")
+		return diag.Config.Errorf(s.ix.Value("output"), "output must name a directory")
 	}
 	for _, name := range s.TableNames() {
 		d := s.Data[name]
 		if !validName(name) {
-			return diag.Errorf(s.ix.Key("data", name), "table name %q: use letters, digits and underscores", name)
+			return diag.Config.Errorf(s.ix.Key("data", name), "table name %q: use letters, digits and underscores", name)
 		}
 		if d.File == "" {
-			return diag.Errorf(s.ix.Key("data", name), "table %q: file is required", name)
+			return diag.Config.Errorf(s.ix.Key("data", name), "table %q: file is required", name)
 		}
 		if !validRelPath(d.File) {
-			return diag.Errorf(s.ix.Value("data", name, "file"), "table %q: file %q must be a relative path inside the site", name, d.File)
+			return diag.Config.Errorf(s.ix.Value("data", name, "file"), "table %q: file %q must be a relative path inside the site", name, d.File)
 		}
 		if d.HeaderRow < 0 {
-			return diag.Errorf(s.ix.Value("data", name, "header_row"), "header_row must be 1 or more")
+			return diag.Config.Errorf(s.ix.Value("data", name, "header_row"), "header_row must be 1 or more")
 		}
 		for col, kind := range d.Columns {
 			if _, err := table.ParseKind(kind); err != nil {
-				return diag.Errorf(s.ix.Value("data", name, "columns", col), "table %q: column %q: %v", name, col, err)
+				return diag.Config.Errorf(s.ix.Value("data", name, "columns", col), "table %q: column %q: %v", name, col, err)
 			}
 		}
 	}
 	if s.Email.SMTP.Password != "" {
-		return diag.Errorf(s.ix.Key("email", "smtp", "password"), "passwords are never read from site.toml; set password_env to the name of an environment variable that holds it (default BRIEFING_SMTP_PASSWORD)")
+		return diag.Config.Errorf(s.ix.Key("email", "smtp", "password"), "passwords are never read from site.toml; set password_env to the name of an environment variable that holds it (default BRIEFING_SMTP_PASSWORD)")
 	}
 	switch s.Email.SMTP.TLS {
 	case "starttls", "required", "none":
 	default:
-		return diag.Errorf(s.ix.Value("email", "smtp", "tls"), "tls %q: want starttls, required or none", s.Email.SMTP.TLS)
+		return diag.Config.Errorf(s.ix.Value("email", "smtp", "tls"), "tls %q: want starttls, required or none", s.Email.SMTP.TLS)
 	}
 	for _, addr := range append(append([]string{s.Email.From}, s.Email.To...), s.Email.Cc...) {
 		if addr == "" {
 			continue
 		}
 		if _, err := mail.ParseAddress(addr); err != nil {
-			return diag.Errorf(s.ix.Key("email"), "email address %q: %v", addr, err)
+			return diag.Config.Errorf(s.ix.Key("email"), "email address %q: %v", addr, err)
 		}
 	}
 	if (s.Assets.EChartsURL == "") != (s.Assets.EChartsIntegrity == "") {
-		return diag.Errorf(s.ix.Key("assets"), "echarts_url and echarts_integrity go together: a CDN copy must be pinned by its SRI hash")
+		return diag.Config.Errorf(s.ix.Key("assets"), "echarts_url and echarts_integrity go together: a CDN copy must be pinned by its SRI hash")
 	}
 	if u := s.Assets.EChartsURL; u != "" && !strings.HasPrefix(u, "https://") {
-		return diag.Errorf(s.ix.Value("assets", "echarts_url"), "echarts_url must be an https URL")
+		return diag.Config.Errorf(s.ix.Value("assets", "echarts_url"), "echarts_url must be an https URL")
 	}
 	return nil
 }

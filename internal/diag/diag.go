@@ -9,7 +9,6 @@
 package diag
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -47,10 +46,71 @@ func (p Pos) String() string {
 	return b.String()
 }
 
+// Kind says which part of a briefing a problem is in. It is set where the
+// error is made, and it alone decides the error's code in JSON output and
+// the command's exit status (see ExitCode).
+type Kind uint8
+
+// The kinds of problem.
+const (
+	Unknown  Kind = iota // never set on purpose; reported as "briefing"
+	Config               // site.toml, flags' values, the environment, installed assets
+	Data                 // a data file: xlsx, CSV, TOML tables
+	Query                // queries/*.sql and figures' SQL
+	Figure               // figures.toml
+	Chart                // charts/*.toml
+	Table                // tables/*.toml
+	Content              // content/*.md
+	Template             // templates/*.html
+	Output               // the output folder, refused or unwritable
+	Internal             // a failure of the tool or the machine (I/O)
+)
+
+var kindNames = [...]string{"briefing", "config", "data", "query", "figure", "chart", "table", "content", "template", "output", "internal"}
+
+// String is the kind's code, as printed in JSON diagnostics.
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "briefing"
+}
+
+// Exit codes, one contract for every command.
+const (
+	ExitOK       = 0
+	ExitSource   = 1 // a problem in the briefing's sources
+	ExitUsage    = 2 // the command line, site.toml, or a refused output folder
+	ExitInternal = 3 // an I/O or internal failure
+)
+
+// ExitCode is the exit status for a problem of this kind.
+func (k Kind) ExitCode() int {
+	switch k {
+	case Config, Output:
+		return ExitUsage
+	case Internal:
+		return ExitInternal
+	}
+	return ExitSource
+}
+
+// Errorf returns an *Error of this kind at pos.
+func (k Kind) Errorf(pos Pos, format string, args ...any) *Error {
+	return &Error{Kind: k, Pos: pos, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Wrap places err at pos as a problem of this kind, keeping err for
+// errors.Is and errors.As.
+func (k Kind) Wrap(pos Pos, err error) *Error {
+	return &Error{Kind: k, Pos: pos, Msg: err.Error(), Err: err}
+}
+
 // Error is a problem in the briefing's sources at a known position.
 type Error struct {
-	Pos Pos
-	Msg string
+	Kind Kind
+	Pos  Pos
+	Msg  string
 	Err error // the underlying error, when this one wraps another
 	// Context, when set, is shown under the message instead of the source
 	// line: for a spreadsheet cell, its neighbours in the row.
@@ -58,9 +118,6 @@ type Error struct {
 	// Warning marks a problem the build worked around (a fallback shown).
 	Warning bool
 }
-
-// Wrap places err at pos, keeping err for errors.Is and errors.As.
-func Wrap(pos Pos, err error) *Error { return &Error{Pos: pos, Msg: err.Error(), Err: err} }
 
 // Unwrap returns the wrapped error, if any.
 func (e *Error) Unwrap() error { return e.Err }
@@ -72,16 +129,21 @@ func (e *Error) Error() string {
 	return e.Pos.String() + ": " + e.Msg
 }
 
-// Errorf returns an *Error at pos.
-func Errorf(pos Pos, format string, args ...any) *Error {
-	return &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}
-}
-
-// IsSource reports whether err (or any error it joins) is a problem in the
-// sources rather than an I/O or internal failure.
-func IsSource(err error) bool {
-	var e *Error
-	return errors.As(err, &e)
+// ExitCode is the exit status for err: 0 for nil, the worst of the kinds
+// of the positioned errors it holds, and ExitInternal for any other error.
+func ExitCode(err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	list := Flatten(err)
+	if len(list) == 0 {
+		return ExitInternal
+	}
+	code := ExitOK
+	for _, e := range list {
+		code = max(code, e.Kind.ExitCode())
+	}
+	return code
 }
 
 // CellRef returns the A1-style reference of a 1-based column and row.
@@ -113,3 +175,7 @@ func LineCol(src []byte, off int) (line, col int) {
 	}
 	return line, col
 }
+
+// IsSource reports whether err holds problems at positions in the sources
+// (one *Error or a List of them) rather than an I/O or internal failure.
+func IsSource(err error) bool { return len(Flatten(err)) > 0 }

@@ -5,12 +5,20 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path"
 	"strings"
 )
 
 // List is several independent errors, reported together.
 type List []*Error
+
+// Unwrap lets errors.As and errors.Is see each error in the list.
+func (l List) Unwrap() []error {
+	errs := make([]error, len(l))
+	for i, e := range l {
+		errs[i] = e
+	}
+	return errs
+}
 
 func (l List) Error() string {
 	lines := make([]string, len(l))
@@ -67,31 +75,8 @@ func Flatten(err error) []*Error {
 	return nil
 }
 
-// Code names the kind of source a problem is in, for CI annotations.
-func (e *Error) Code() string {
-	f := e.Pos.File
-	switch {
-	case f == "site.toml":
-		return "config"
-	case f == "figures.toml":
-		return "figure"
-	case strings.HasPrefix(f, "data/") || e.Pos.Sheet != "":
-		return "data"
-	case strings.HasPrefix(f, "queries/"):
-		return "query"
-	case strings.HasPrefix(f, "charts/"):
-		return "chart"
-	case strings.HasPrefix(f, "tables/"):
-		return "table"
-	case strings.HasPrefix(f, "content/"):
-		return "content"
-	case strings.HasPrefix(f, "templates/"):
-		return "template"
-	case path.Ext(f) == ".js":
-		return "asset"
-	}
-	return "briefing"
-}
+// Code names the kind of problem, for CI annotations.
+func (e *Error) Code() string { return e.Kind.String() }
 
 // Severity is "error" or "warning".
 func (e *Error) Severity() string {

@@ -62,7 +62,7 @@ func Make(cfg *config.Site, pages []site.Page, subject string, draw ImageFunc) (
 	for i, name := range cfg.Email.Pages {
 		p, ok := findPage(pages, name)
 		if !ok {
-			return nil, diag.Errorf(cfg.Pos("email", "pages"), "email page %q: no such page (pages are content files without .md: %s)", name, pageNames(pages))
+			return nil, diag.Config.Errorf(cfg.Pos("email", "pages"), "email page %q: no such page (pages are content files without .md: %s)", name, pageNames(pages))
 		}
 		if i > 0 {
 			body.WriteString(`<hr style="border:0;border-top:1px solid #dde1e8;margin:28px 0">`)
@@ -148,7 +148,7 @@ func (ed *Edition) image(c *chart.Chart, draw ImageFunc, seen map[string]bool) (
 	seen[name] = true
 	png, err := draw(c, ChartWidth, height)
 	if err != nil {
-		return img, diag.Wrap(diag.Pos{File: c.File}, fmt.Errorf("drawing chart %q: %w", c.Name, err))
+		return img, diag.Config.Wrap(diag.Pos{File: c.File}, fmt.Errorf("drawing chart %q: %w", c.Name, err))
 	}
 	img.PNG = png
 	ed.Images = append(ed.Images, img)

@@ -111,7 +111,7 @@ func Load(fsys fs.FS, db *query.DB, formatOK func(spec string, k table.Kind) err
 		return nil, err
 	}
 	var specs map[string]*Spec
-	if _, err := tomlpos.Decode(File, src, &specs); err != nil {
+	if _, err := tomlpos.Decode(diag.Figure, File, src, &specs); err != nil {
 		return nil, err
 	}
 	c := &computer{specs: specs, src: src, ix: tomlpos.New(File, src), db: db, set: &Set{byName: map[string]*Figure{}}, state: map[string]int{}, formatOK: formatOK}
@@ -146,14 +146,14 @@ func (c *computer) compute(name string, chain []string) (*Figure, error) {
 	at := c.ix.Key(name)
 	if c.state[name] == 1 {
 		cycle := chain[slices.Index(chain, name):] // from where the cycle starts
-		return nil, diag.Errorf(at, "figure %q depends on itself: %s", name, strings.Join(append(cycle, name), " → "))
+		return nil, diag.Figure.Errorf(at, "figure %q depends on itself: %s", name, strings.Join(append(cycle, name), " → "))
 	}
 	c.state[name] = 1
 	if !validName.MatchString(name) {
-		return nil, diag.Errorf(at, "figure name %q: use lower-case letters, digits and _", name)
+		return nil, diag.Figure.Errorf(at, "figure name %q: use lower-case letters, digits and _", name)
 	}
 	if (s.SQL == "") == (s.Expr == "") {
-		return nil, diag.Errorf(at, "figure %q: give exactly one of sql or expr", name)
+		return nil, diag.Figure.Errorf(at, "figure %q: give exactly one of sql or expr", name)
 	}
 	f := &Figure{Name: name, Fallback: s.Fallback, Note: s.Note, Pos: at}
 	var err error
@@ -171,7 +171,7 @@ func (c *computer) compute(name string, chain []string) (*Figure, error) {
 	}
 	if c.formatOK != nil && !f.Missing {
 		if err := c.formatOK(f.Format, f.Kind); err != nil {
-			return nil, diag.Errorf(c.ix.Value(name, "format"), "figure %q: %v", name, err)
+			return nil, diag.Figure.Errorf(c.ix.Value(name, "format"), "figure %q: %v", name, err)
 		}
 	}
 	c.state[name] = 2
@@ -183,10 +183,10 @@ func (c *computer) compute(name string, chain []string) (*Figure, error) {
 // the figure has a fallback.
 func (c *computer) missing(f *Figure, pos diag.Pos, why string) error {
 	if f.Fallback == "" {
-		return diag.Errorf(pos, "figure %q: %s (set fallback = \"n/a\" to show a placeholder instead)", f.Name, why)
+		return diag.Figure.Errorf(pos, "figure %q: %s (set fallback = \"n/a\" to show a placeholder instead)", f.Name, why)
 	}
 	f.Missing = true
-	c.set.Warnings = append(c.set.Warnings, diag.Errorf(pos, "figure %q: %s; showing %q", f.Name, why, f.Fallback))
+	c.set.Warnings = append(c.set.Warnings, diag.Figure.Errorf(pos, "figure %q: %s; showing %q", f.Name, why, f.Fallback))
 	return nil
 }
 
@@ -199,23 +199,23 @@ func (c *computer) fromSQL(f *Figure, s *Spec) error {
 	}
 	switch {
 	case len(t.Columns) != 1:
-		return diag.Errorf(pos, "figure %q: the query returns %d columns; a figure is one value", f.Name, len(t.Columns))
+		return diag.Figure.Errorf(pos, "figure %q: the query returns %d columns; a figure is one value", f.Name, len(t.Columns))
 	case len(t.Rows) == 0:
 		return c.missing(f, pos, "the query returned no rows")
 	case len(t.Rows) > 1:
-		return diag.Errorf(pos, "figure %q: the query returns %d rows; a figure is one value (add WHERE or LIMIT 1)", f.Name, len(t.Rows))
+		return diag.Figure.Errorf(pos, "figure %q: the query returns %d rows; a figure is one value (add WHERE or LIMIT 1)", f.Name, len(t.Rows))
 	}
 	v, k := t.Rows[0][0], t.Columns[0].Kind
 	if s.Type != "" {
 		kk, err := table.ParseKind(s.Type)
 		if err != nil {
-			return diag.Errorf(c.ix.Value(f.Name, "type"), "figure %q: %v", f.Name, err)
+			return diag.Figure.Errorf(c.ix.Value(f.Name, "type"), "figure %q: %v", f.Name, err)
 		}
 		if kk != k && !v.Null {
 			// Read the value again as the named type: text '2022-03'
 			// becomes a month, a number becomes text.
 			if v, err = table.ParseText(kk, table.Format(k, v), t.Columns[0].Name); err != nil {
-				return diag.Errorf(c.ix.Value(f.Name, "type"), "figure %q: %v", f.Name, err)
+				return diag.Figure.Errorf(c.ix.Value(f.Name, "type"), "figure %q: %v", f.Name, err)
 			}
 		}
 		k = kk
@@ -240,18 +240,18 @@ func (c *computer) fromExpr(f *Figure, s *Spec, chain []string) error {
 	if err != nil {
 		var ee *expr.Error
 		errors.As(err, &ee)
-		return diag.Errorf(at(ee.Off), "figure %q: %s", f.Name, ee.Msg)
+		return diag.Figure.Errorf(at(ee.Off), "figure %q: %s", f.Name, ee.Msg)
 	}
 	f.Kind = table.Number
 	if s.Type != "" {
 		if f.Kind, err = table.ParseKind(s.Type); err != nil {
-			return diag.Errorf(c.ix.Value(f.Name, "type"), "figure %q: %v", f.Name, err)
+			return diag.Figure.Errorf(c.ix.Value(f.Name, "type"), "figure %q: %v", f.Name, err)
 		}
 	}
 	names, offs := expr.Names(n)
 	for i, dep := range names {
 		if _, ok := c.specs[dep]; !ok {
-			return diag.Errorf(at(offs[i]), "figure %q: unknown figure %q", f.Name, dep)
+			return diag.Figure.Errorf(at(offs[i]), "figure %q: unknown figure %q", f.Name, dep)
 		}
 		d, err := c.compute(dep, chain)
 		if err != nil {
@@ -268,9 +268,9 @@ func (c *computer) fromExpr(f *Figure, s *Spec, chain []string) error {
 	if err != nil {
 		var ee *expr.Error
 		if errors.As(err, &ee) {
-			return diag.Errorf(at(ee.Off), "figure %q: %s", f.Name, ee.Msg)
+			return diag.Figure.Errorf(at(ee.Off), "figure %q: %s", f.Name, ee.Msg)
 		}
-		return diag.Errorf(pos, "figure %q: %v", f.Name, err)
+		return diag.Figure.Errorf(pos, "figure %q: %v", f.Name, err)
 	}
 	if v.IsText {
 		f.Kind = table.Text

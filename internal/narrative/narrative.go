@@ -73,7 +73,7 @@ type Doc struct {
 // is reported at the reference's file:line:col.
 func Parse(file string, src []byte, check CheckFunc) (*Doc, error) {
 	if len(src) > MaxBytes {
-		return nil, diag.Errorf(diag.Pos{File: file}, "file is %d bytes, over the limit of %d", len(src), MaxBytes)
+		return nil, diag.Content.Errorf(diag.Pos{File: file}, "file is %d bytes, over the limit of %d", len(src), MaxBytes)
 	}
 	d := &Doc{File: file}
 	body, err := d.frontMatter(src)
@@ -90,7 +90,7 @@ func Parse(file string, src []byte, check CheckFunc) (*Doc, error) {
 func (d *Doc) frontMatter(src []byte) ([]byte, error) {
 	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
 	if !bytes.HasPrefix(src, []byte("+++\n")) && !bytes.HasPrefix(src, []byte("+++\r\n")) {
-		return nil, diag.Errorf(diag.Pos{File: d.File, Line: 1, Col: 1}, "expected front matter: a +++ line, TOML (title = \"…\"), and a closing +++ line")
+		return nil, diag.Content.Errorf(diag.Pos{File: d.File, Line: 1, Col: 1}, "expected front matter: a +++ line, TOML (title = \"…\"), and a closing +++ line")
 	}
 	start := bytes.IndexByte(src, '\n') + 1
 	end := -1
@@ -110,11 +110,11 @@ func (d *Doc) frontMatter(src []byte) ([]byte, error) {
 		off += nl + 1
 	}
 	if end < 0 {
-		return nil, diag.Errorf(diag.Pos{File: d.File, Line: 1, Col: 1}, "front matter is not closed: add a +++ line after it")
+		return nil, diag.Content.Errorf(diag.Pos{File: d.File, Line: 1, Col: 1}, "front matter is not closed: add a +++ line after it")
 	}
 	fm := src[start:end]
 	d.fm = tomlpos.New(d.File, fm)
-	if _, err := tomlpos.Decode(d.File, fm, &d.Meta); err != nil {
+	if _, err := tomlpos.Decode(diag.Content, d.File, fm, &d.Meta); err != nil {
 		var de *diag.Error
 		if errors.As(err, &de) && de.Pos.Line > 0 {
 			de.Pos.Line++ // the opening +++ line
@@ -122,7 +122,7 @@ func (d *Doc) frontMatter(src []byte) ([]byte, error) {
 		return nil, err
 	}
 	if strings.TrimSpace(d.Meta.Title) == "" {
-		return nil, diag.Errorf(diag.Pos{File: d.File, Line: 2, Col: 1}, "front matter needs a title")
+		return nil, diag.Content.Errorf(diag.Pos{File: d.File, Line: 2, Col: 1}, "front matter needs a title")
 	}
 	body := make([]byte, len(src))
 	copy(body, src)
@@ -162,10 +162,10 @@ func (d *Doc) check(check CheckFunc) error {
 		r.Pos, r.Open = d.pos(r.Pos.Col), d.pos(r.Open.Col)
 		switch {
 		case !r.Block && IsBlock(r.Kind):
-			fail(diag.Errorf(r.Open, "a %s placement must stand alone on its own line: {{%s NAME}}", r.Kind, r.Kind))
+			fail(diag.Content.Errorf(r.Open, "a %s placement must stand alone on its own line: {{%s NAME}}", r.Kind, r.Kind))
 			return ast.WalkContinue, nil
 		case !r.Block && !slices.Contains(InlineKinds, r.Kind):
-			fail(diag.Errorf(r.Open, "unknown reference {{%s …}} (want {{fig NAME}}, {{if CONDITION then \"…\" else \"…\"}}, {{row COLUMN}}, or on a line of its own {{chart NAME}}, {{table NAME}}, {{pages NAME}})", r.Kind))
+			fail(diag.Content.Errorf(r.Open, "unknown reference {{%s …}} (want {{fig NAME}}, {{if CONDITION then \"…\" else \"…\"}}, {{row COLUMN}}, or on a line of its own {{chart NAME}}, {{table NAME}}, {{pages NAME}})", r.Kind))
 			return ast.WalkContinue, nil
 		}
 		if r.Kind == "chart" {

@@ -231,7 +231,7 @@ func ExpandText(s string, at diag.Pos, check CheckFunc, inline InlineFunc) (stri
 		}
 		at.Col += i
 		if m == nil {
-			return "", diag.Errorf(pos, "{{ is not closed: write a reference as {{fig NAME}}")
+			return "", diag.Content.Errorf(pos, "{{ is not closed: write a reference as {{fig NAME}}")
 		}
 		r := Ref{Kind: s[i+m[2] : i+m[3]], Arg: s[i+m[4] : i+m[5]], Pos: pos}
 		if check != nil {
@@ -256,5 +256,5 @@ func positioned(pos diag.Pos, err error) error {
 	if diag.IsSource(err) {
 		return err
 	}
-	return diag.Wrap(pos, err)
+	return diag.Content.Wrap(pos, err)
 }

@@ -168,7 +168,7 @@ func (d *DB) Run(src Source) (*table.Table, error) {
 	seen := map[string]bool{}
 	for i, n := range names {
 		if seen[n] {
-			return nil, diag.Errorf(src.pos(), "query %q: two result columns are called %q; name them apart with AS", src.Name, n)
+			return nil, diag.Query.Errorf(src.pos(), "query %q: two result columns are called %q; name them apart with AS", src.Name, n)
 		}
 		seen[n] = true
 		cols[i] = table.Column{Name: n, Kind: d.kindOf(src, n, raw, i)}
@@ -179,7 +179,7 @@ func (d *DB) Run(src Source) (*table.Table, error) {
 		for i, c := range cols {
 			v, err := fromSQL(c, r[i])
 			if err != nil {
-				return nil, diag.Errorf(src.pos(), "query %q: %v", src.Name, err)
+				return nil, diag.Query.Errorf(src.pos(), "query %q: %v", src.Name, err)
 			}
 			vals[i] = v
 		}
@@ -260,7 +260,7 @@ func (d *DB) sqlError(src Source, err error) error {
 			pos.Line, pos.Col = src.Line+line-1, col
 		}
 	}
-	return diag.Errorf(pos, "query %q: %s", src.Name, msg)
+	return diag.Query.Errorf(pos, "query %q: %s", src.Name, msg)
 }
 
 // nearOffset finds which occurrence of tok a syntax error is about. The
@@ -341,7 +341,7 @@ var (
 func parseSource(file, text string) (Source, error) {
 	name := strings.TrimSuffix(path.Base(file), ".sql")
 	if !validName.MatchString(name) {
-		return Source{}, diag.Errorf(diag.Pos{File: file}, "query file name %q: use lower-case letters, digits and _ (it becomes the table name)", name)
+		return Source{}, diag.Query.Errorf(diag.Pos{File: file}, "query file name %q: use lower-case letters, digits and _ (it becomes the table name)", name)
 	}
 	src := Source{Name: name, File: file, Line: 1, SQL: text, Types: map[string]table.Kind{}}
 	for i, raw := range strings.Split(text, "\n") {
@@ -353,13 +353,13 @@ func parseSource(file, text string) (Source, error) {
 			k, err := table.ParseKind(line[m[4]:m[5]])
 			if err != nil {
 				indent := strings.Index(raw, line) // the type's column in the file, not in the trimmed line
-				return Source{}, diag.Errorf(diag.Pos{File: file, Line: i + 1, Col: indent + m[4] + 1}, "%v", err)
+				return Source{}, diag.Query.Errorf(diag.Pos{File: file, Line: i + 1, Col: indent + m[4] + 1}, "%v", err)
 			}
 			src.Types[line[m[2]:m[3]]] = k
 		}
 	}
 	if strings.TrimSpace(stripComments(text)) == "" {
-		return Source{}, diag.Errorf(diag.Pos{File: file, Line: 1, Col: 1}, "query %q is empty", name)
+		return Source{}, diag.Query.Errorf(diag.Pos{File: file, Line: 1, Col: 1}, "query %q is empty", name)
 	}
 	return src, nil
 }
@@ -502,7 +502,7 @@ func Order(srcs []Source) ([]Source, error) {
 			return nil
 		case visiting:
 			cycle := chain[slices.Index(chain, srcs[i].Name):] // from where the cycle starts
-			return diag.Errorf(srcs[i].pos(), "query %q depends on itself: %s", srcs[i].Name, strings.Join(append(cycle, srcs[i].Name), " → "))
+			return diag.Query.Errorf(srcs[i].pos(), "query %q depends on itself: %s", srcs[i].Name, strings.Join(append(cycle, srcs[i].Name), " → "))
 		}
 		state[i] = visiting
 		for _, j := range deps[i] {

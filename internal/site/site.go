@@ -153,7 +153,7 @@ func templateError(file string, err error) error {
 			}
 		}
 	}
-	return diag.Errorf(diag.Pos{File: file, Line: line}, "%s", rest)
+	return diag.Template.Errorf(diag.Pos{File: file, Line: line}, "%s", rest)
 }
 
 // Render renders every page and adds the assets.

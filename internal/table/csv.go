@@ -25,20 +25,20 @@ func loadCSV(src []byte, spec Spec, lim Limits) (*Table, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, diag.Errorf(diag.Pos{File: spec.File, Line: pe.Line, Col: pe.Column}, "%v", pe.Err)
+				return nil, diag.Data.Errorf(diag.Pos{File: spec.File, Line: pe.Line, Col: pe.Column}, "%v", pe.Err)
 			}
-			return nil, diag.Errorf(diag.Pos{File: spec.File}, "%v", err)
+			return nil, diag.Data.Errorf(diag.Pos{File: spec.File}, "%v", err)
 		}
 		line, _ := r.FieldPos(0)
 		for i, f := range fields {
 			if len(f) > lim.MaxCellBytes {
 				l, c := r.FieldPos(i)
-				return nil, diag.Errorf(diag.Pos{File: spec.File, Line: l, Col: c}, "field holds %d bytes, over the limit of %d", len(f), lim.MaxCellBytes)
+				return nil, diag.Data.Errorf(diag.Pos{File: spec.File, Line: l, Col: c}, "field holds %d bytes, over the limit of %d", len(f), lim.MaxCellBytes)
 			}
 		}
 		if len(fields) > lim.MaxCols {
 			l, c := r.FieldPos(lim.MaxCols)
-			return nil, diag.Errorf(diag.Pos{File: spec.File, Line: l, Col: c}, "more than %d fields", lim.MaxCols)
+			return nil, diag.Data.Errorf(diag.Pos{File: spec.File, Line: l, Col: c}, "more than %d fields", lim.MaxCols)
 		}
 		if line < spec.HeaderRow {
 			continue
@@ -57,7 +57,7 @@ func loadCSV(src []byte, spec Spec, lim Limits) (*Table, error) {
 			for i := b.field[len(b.field)-1] + 1; i < len(fields); i++ {
 				if fields[i] != "" {
 					l, c := r.FieldPos(i)
-					return nil, diag.Errorf(diag.Pos{File: spec.File, Line: l, Col: c},
+					return nil, diag.Data.Errorf(diag.Pos{File: spec.File, Line: l, Col: c},
 						"row has %d fields but the header names only %d columns", len(fields), b.field[len(b.field)-1]+1)
 				}
 			}
@@ -75,7 +75,7 @@ func loadCSV(src []byte, spec Spec, lim Limits) (*Table, error) {
 		}
 	}
 	if b == nil {
-		return nil, diag.Errorf(diag.Pos{File: spec.File, Line: 1, Col: 1}, "file is empty (expected a header line)")
+		return nil, diag.Data.Errorf(diag.Pos{File: spec.File, Line: 1, Col: 1}, "file is empty (expected a header line)")
 	}
 	return b.t, nil
 }

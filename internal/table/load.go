@@ -52,14 +52,14 @@ func Load(fsys fs.FS, spec Spec, lim Limits) (*Table, error) {
 	at := diag.Pos{File: spec.File}
 	info, err := fs.Stat(fsys, spec.File)
 	if err != nil {
-		return nil, diag.Errorf(spec.Where, "table %q: cannot read %s: %v", spec.Name, spec.File, unwrapPath(err))
+		return nil, diag.Data.Errorf(spec.Where, "table %q: cannot read %s: %v", spec.Name, spec.File, unwrapPath(err))
 	}
 	if info.Size() > lim.MaxFileBytes {
-		return nil, diag.Errorf(at, "file is %d bytes, over the limit of %d", info.Size(), lim.MaxFileBytes)
+		return nil, diag.Data.Errorf(at, "file is %d bytes, over the limit of %d", info.Size(), lim.MaxFileBytes)
 	}
 	src, err := fs.ReadFile(fsys, spec.File)
 	if err != nil {
-		return nil, diag.Errorf(at, "%v", unwrapPath(err))
+		return nil, diag.Data.Errorf(at, "%v", unwrapPath(err))
 	}
 	switch strings.ToLower(path.Ext(spec.File)) {
 	case ".xlsx", ".xlsm":
@@ -69,7 +69,7 @@ func Load(fsys fs.FS, spec Spec, lim Limits) (*Table, error) {
 	case ".toml":
 		return loadTOML(src, spec, lim)
 	}
-	return nil, diag.Errorf(spec.Where, "table %q: %s: unsupported file type (want .xlsx, .csv or .toml)", spec.Name, spec.File)
+	return nil, diag.Data.Errorf(spec.Where, "table %q: %s: unsupported file type (want .xlsx, .csv or .toml)", spec.Name, spec.File)
 }
 
 func unwrapPath(err error) error {
@@ -97,7 +97,7 @@ func newBuilder(spec Spec, lim Limits, sheet string, header []string, pos func(i
 			continue
 		}
 		if seen[name] {
-			return nil, diag.Errorf(pos(i), "duplicate column %q in the header", name)
+			return nil, diag.Data.Errorf(pos(i), "duplicate column %q in the header", name)
 		}
 		seen[name] = true
 		kind, ok := spec.Columns[name]
@@ -108,7 +108,7 @@ func newBuilder(spec Spec, lim Limits, sheet string, header []string, pos func(i
 		b.field = append(b.field, i)
 	}
 	if len(b.t.Columns) == 0 {
-		return nil, diag.Errorf(pos(0), "no header row found (expected column names in row %d)", spec.HeaderRow)
+		return nil, diag.Data.Errorf(pos(0), "no header row found (expected column names in row %d)", spec.HeaderRow)
 	}
 	for _, name := range slices.Sorted(maps.Keys(spec.Columns)) {
 		if !seen[name] {
@@ -116,7 +116,7 @@ func newBuilder(spec Spec, lim Limits, sheet string, header []string, pos func(i
 			if spec.ColumnPos != nil {
 				where = spec.ColumnPos(name)
 			}
-			return nil, diag.Errorf(where, "table %q: column %q is not in the header of %s (found: %s)",
+			return nil, diag.Data.Errorf(where, "table %q: column %q is not in the header of %s (found: %s)",
 				spec.Name, name, spec.File, strings.Join(b.t.ColumnNames(), ", "))
 		}
 	}
@@ -138,7 +138,7 @@ func (b *builder) add(fields []string, pos func(i int) (int32, int32), serial fu
 	}
 	if len(b.t.Rows) >= b.lim.MaxRows {
 		l, _ := pos(0)
-		return diag.Errorf(b.cellPos(l, 1), "more than %d data rows; split the file or raise the limit", b.lim.MaxRows)
+		return diag.Data.Errorf(b.cellPos(l, 1), "more than %d data rows; split the file or raise the limit", b.lim.MaxRows)
 	}
 	vals := make([]Value, len(b.t.Columns))
 	ps := make([]int32, 0, 2*len(vals))
@@ -152,7 +152,7 @@ func (b *builder) add(fields []string, pos func(i int) (int32, int32), serial fu
 		ps = append(ps, l, cc)
 		v, err := parse(col.Kind, cellInput{text: raw, serial: serial(i), date1904: date1904}, col.Name)
 		if err != nil {
-			return &diag.Error{Pos: b.cellPos(l, cc), Msg: err.Error(), Context: b.neighbours(fields, c, pos)}
+			return &diag.Error{Kind: diag.Data, Pos: b.cellPos(l, cc), Msg: err.Error(), Context: b.neighbours(fields, c, pos)}
 		}
 		vals[c] = v
 	}
@@ -194,7 +194,7 @@ func (b *builder) cellPos(line, col int32) diag.Pos {
 
 func (b *builder) checkCell(s string, line, col int32) error {
 	if len(s) > b.lim.MaxCellBytes {
-		return diag.Errorf(b.cellPos(line, col), "cell holds %d bytes, over the limit of %d", len(s), b.lim.MaxCellBytes)
+		return diag.Data.Errorf(b.cellPos(line, col), "cell holds %d bytes, over the limit of %d", len(s), b.lim.MaxCellBytes)
 	}
 	return nil
 }

@@ -22,16 +22,16 @@ func loadTOML(src []byte, spec Spec, lim Limits) (*Table, error) {
 	if _, err := toml.Decode(string(src), &doc); err != nil {
 		var pe toml.ParseError
 		if ok := asParseError(err, &pe); ok {
-			return nil, diag.Errorf(diag.Pos{File: spec.File, Line: pe.Position.Line, Col: pe.Position.Col}, "%s", pe.Message)
+			return nil, diag.Data.Errorf(diag.Pos{File: spec.File, Line: pe.Position.Line, Col: pe.Position.Col}, "%s", pe.Message)
 		}
-		return nil, diag.Errorf(diag.Pos{File: spec.File}, "%v", err)
+		return nil, diag.Data.Errorf(diag.Pos{File: spec.File}, "%v", err)
 	}
 	items, ok := doc[key].([]map[string]any)
 	if !ok {
-		return nil, diag.Errorf(spec.Where, "table %q: %s has no array of tables [[%s]]", spec.Name, spec.File, key)
+		return nil, diag.Data.Errorf(spec.Where, "table %q: %s has no array of tables [[%s]]", spec.Name, spec.File, key)
 	}
 	if len(items) > lim.MaxRows {
-		return nil, diag.Errorf(diag.Pos{File: spec.File}, "more than %d rows", lim.MaxRows)
+		return nil, diag.Data.Errorf(diag.Pos{File: spec.File}, "more than %d rows", lim.MaxRows)
 	}
 	ix := tomlpos.New(spec.File, src)
 	var header []string
@@ -43,7 +43,7 @@ func loadTOML(src []byte, spec Spec, lim Limits) (*Table, error) {
 		}
 	}
 	if len(header) == 0 {
-		return nil, diag.Errorf(ix.Elem(key, 0), "table %q: the [[%s]] entries in %s set no keys", spec.Name, key, spec.File)
+		return nil, diag.Data.Errorf(ix.Elem(key, 0), "table %q: the [[%s]] entries in %s set no keys", spec.Name, key, spec.File)
 	}
 	b, err := newBuilder(spec, lim, "", header, func(i int) diag.Pos { return ix.ElemValue(key, 0, header[i]) })
 	if err != nil {
@@ -58,10 +58,10 @@ func loadTOML(src []byte, spec Spec, lim Limits) (*Table, error) {
 			}
 			s, err := tomlText(v)
 			if err != nil {
-				return nil, diag.Errorf(ix.ElemValue(key, n, h), "%s: %v", h, err)
+				return nil, diag.Data.Errorf(ix.ElemValue(key, n, h), "%s: %v", h, err)
 			}
 			if len(s) > lim.MaxCellBytes {
-				return nil, diag.Errorf(ix.ElemValue(key, n, h), "value holds %d bytes, over the limit of %d", len(s), lim.MaxCellBytes)
+				return nil, diag.Data.Errorf(ix.ElemValue(key, n, h), "value holds %d bytes, over the limit of %d", len(s), lim.MaxCellBytes)
 			}
 			fields[i] = s
 		}

@@ -26,12 +26,12 @@ func loadXLSX(src []byte, spec Spec, lim Limits) (*Table, error) {
 		UnzipXMLSizeLimit: min(lim.MaxUnzipped, 16<<20),
 	})
 	if err != nil {
-		return nil, diag.Errorf(at, "not a readable workbook: %v", err)
+		return nil, diag.Data.Errorf(at, "not a readable workbook: %v", err)
 	}
 	defer f.Close()
 	zr, err := zip.NewReader(bytes.NewReader(src), int64(len(src)))
 	if err != nil {
-		return nil, diag.Errorf(at, "not a readable workbook: %v", err)
+		return nil, diag.Data.Errorf(at, "not a readable workbook: %v", err)
 	}
 	if err := checkSharedStrings(zr, spec.File); err != nil {
 		return nil, err
@@ -40,28 +40,28 @@ func loadXLSX(src []byte, spec Spec, lim Limits) (*Table, error) {
 	if sheet == "" {
 		sheets := f.GetSheetList()
 		if len(sheets) == 0 {
-			return nil, diag.Errorf(at, "workbook has no worksheets")
+			return nil, diag.Data.Errorf(at, "workbook has no worksheets")
 		}
 		sheet = sheets[0]
 	} else if idx, err := f.GetSheetIndex(sheet); err != nil || idx < 0 {
-		return nil, diag.Errorf(spec.Where, "table %q: %s has no sheet %q (sheets: %s)",
+		return nil, diag.Data.Errorf(spec.Where, "table %q: %s has no sheet %q (sheets: %s)",
 			spec.Name, spec.File, sheet, strings.Join(f.GetSheetList(), ", "))
 	}
 	sheetAt := diag.Pos{File: spec.File, Sheet: sheet}
 	props, err := f.GetWorkbookProps()
 	if err != nil {
-		return nil, diag.Errorf(at, "reading workbook properties: %v", err)
+		return nil, diag.Data.Errorf(at, "reading workbook properties: %v", err)
 	}
 	date1904 := props.Date1904 != nil && *props.Date1904
 	scan, err := scanSheet(f, zr, sheet, spec.HeaderRow, lim.MaxCols)
 	if err != nil {
-		return nil, diag.Errorf(sheetAt, "%v", err)
+		return nil, diag.Data.Errorf(sheetAt, "%v", err)
 	}
 	merged := scan.merged
 
 	rows, err := f.Rows(sheet)
 	if err != nil {
-		return nil, diag.Errorf(sheetAt, "cannot read sheet: %v", err)
+		return nil, diag.Data.Errorf(sheetAt, "cannot read sheet: %v", err)
 	}
 	defer rows.Close()
 	var b *builder
@@ -70,15 +70,15 @@ func loadXLSX(src []byte, spec Spec, lim Limits) (*Table, error) {
 		rowNum++
 		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return nil, diag.Errorf(diag.Pos{File: spec.File, Sheet: sheet, Cell: fmt.Sprintf("row %d", rowNum)}, "malformed row: %v", err)
+			return nil, diag.Data.Errorf(diag.Pos{File: spec.File, Sheet: sheet, Cell: fmt.Sprintf("row %d", rowNum)}, "malformed row: %v", err)
 		}
 		if rowNum > lim.MaxRows+spec.HeaderRow {
-			return nil, diag.Errorf(sheetAt, "more than %d rows; split the sheet or raise the limit", lim.MaxRows)
+			return nil, diag.Data.Errorf(sheetAt, "more than %d rows; split the sheet or raise the limit", lim.MaxRows)
 		}
 		if len(cells) > lim.MaxCols {
 			for i := lim.MaxCols; i < len(cells); i++ {
 				if cells[i] != "" {
-					return nil, diag.Errorf(diag.Pos{File: spec.File, Sheet: sheet, Cell: diag.CellRef(i+1, rowNum)},
+					return nil, diag.Data.Errorf(diag.Pos{File: spec.File, Sheet: sheet, Cell: diag.CellRef(i+1, rowNum)},
 						"data beyond column %s; at most %d columns are read", diag.ColumnName(lim.MaxCols), lim.MaxCols)
 				}
 			}
@@ -86,12 +86,12 @@ func loadXLSX(src []byte, spec Spec, lim Limits) (*Table, error) {
 		}
 		for i, c := range cells {
 			if len(c) > lim.MaxCellBytes {
-				return nil, diag.Errorf(diag.Pos{File: spec.File, Sheet: sheet, Cell: diag.CellRef(i+1, rowNum)},
+				return nil, diag.Data.Errorf(diag.Pos{File: spec.File, Sheet: sheet, Cell: diag.CellRef(i+1, rowNum)},
 					"cell holds %d bytes, over the limit of %d", len(c), lim.MaxCellBytes)
 			}
 		}
 		if rowNum == scan.errRow {
-			return nil, diag.Errorf(diag.Pos{File: spec.File, Sheet: sheet, Cell: diag.CellRef(scan.errCol, rowNum)},
+			return nil, diag.Data.Errorf(diag.Pos{File: spec.File, Sheet: sheet, Cell: diag.CellRef(scan.errCol, rowNum)},
 				"cell holds the error value %s; fix the formula or clear the cell", scan.errVal)
 		}
 		cells = merged.fill(rowNum, cells)
@@ -115,10 +115,10 @@ func loadXLSX(src []byte, spec Spec, lim Limits) (*Table, error) {
 		}
 	}
 	if err := rows.Error(); err != nil {
-		return nil, diag.Errorf(sheetAt, "reading rows: %v", err)
+		return nil, diag.Data.Errorf(sheetAt, "reading rows: %v", err)
 	}
 	if b == nil {
-		return nil, diag.Errorf(sheetAt, "sheet has no header row (expected column names in row %d)", spec.HeaderRow)
+		return nil, diag.Data.Errorf(sheetAt, "sheet has no header row (expected column names in row %d)", spec.HeaderRow)
 	}
 	return b.t, nil
 }
@@ -136,15 +136,15 @@ func checkSharedStrings(zr *zip.Reader, file string) error {
 	}
 	rc, err := zf.Open()
 	if err != nil {
-		return diag.Errorf(diag.Pos{File: file}, "not a readable workbook: %v", err)
+		return diag.Data.Errorf(diag.Pos{File: file}, "not a readable workbook: %v", err)
 	}
 	defer rc.Close()
 	found, err := containsAny(rc, "<!DOCTYPE", "<!ENTITY")
 	if err != nil {
-		return diag.Errorf(diag.Pos{File: file}, "not a readable workbook: reading shared strings: %v", err)
+		return diag.Data.Errorf(diag.Pos{File: file}, "not a readable workbook: reading shared strings: %v", err)
 	}
 	if found {
-		return diag.Errorf(diag.Pos{File: file}, "refusing workbook: its shared strings declare a DTD or entities, which spreadsheet programs never write")
+		return diag.Data.Errorf(diag.Pos{File: file}, "refusing workbook: its shared strings declare a DTD or entities, which spreadsheet programs never write")
 	}
 	return nil
 }

@@ -108,22 +108,22 @@ func LoadSpecs(fsys fs.FS) (map[string]*Spec, error) {
 func ParseSpec(file string, src []byte) (*Spec, error) {
 	name := strings.TrimSuffix(path.Base(file), ".toml")
 	if !namePattern.MatchString(name) {
-		return nil, diag.Errorf(diag.Pos{File: file}, "table file name %q: use lower-case letters, digits, - and _", name)
+		return nil, diag.Table.Errorf(diag.Pos{File: file}, "table file name %q: use lower-case letters, digits, - and _", name)
 	}
 	s := &Spec{name: name, file: file}
-	if _, err := tomlpos.Decode(file, src, s); err != nil {
+	if _, err := tomlpos.Decode(diag.Table, file, src, s); err != nil {
 		return nil, err
 	}
 	s.ix = tomlpos.New(file, src)
 	if s.Source == "" {
-		return nil, diag.Errorf(diag.Pos{File: file, Line: 1, Col: 1}, "table %q: source is required (a table or query name)", name)
+		return nil, diag.Table.Errorf(diag.Pos{File: file, Line: 1, Col: 1}, "table %q: source is required (a table or query name)", name)
 	}
 	if s.Limit < 0 {
-		return nil, diag.Errorf(s.ix.Value("limit"), "table %q: limit must be positive", name)
+		return nil, diag.Table.Errorf(s.ix.Value("limit"), "table %q: limit must be positive", name)
 	}
 	for col, f := range s.Formats {
 		if _, err := format.ParseSpec(f); err != nil {
-			return nil, diag.Errorf(s.ix.Value("formats", col), "table %q: %v", name, err)
+			return nil, diag.Table.Errorf(s.ix.Value("formats", col), "table %q: %v", name, err)
 		}
 	}
 	return s, nil
@@ -134,7 +134,7 @@ func ParseSpec(file string, src []byte) (*Spec, error) {
 func Build(s *Spec, tables map[string]*table.Table, fm *format.Formatter, row func(col string) (string, bool)) (*View, error) {
 	t, ok := tables[s.Source]
 	if !ok {
-		return nil, diag.Errorf(s.ix.Value("source"), "table %q: unknown source %q (tables and queries: %s)", s.name, s.Source, strings.Join(slices.Sorted(maps.Keys(tables)), ", "))
+		return nil, diag.Table.Errorf(s.ix.Value("source"), "table %q: unknown source %q (tables and queries: %s)", s.name, s.Source, strings.Join(slices.Sorted(maps.Keys(tables)), ", "))
 	}
 	cols, err := s.columns(t)
 	if err != nil {
@@ -168,7 +168,7 @@ func Build(s *Spec, tables map[string]*table.Table, fm *format.Formatter, row fu
 			specs[i].Decimals = 1 // a column reads best with aligned decimals: 6.0%, 24.1%
 		}
 		if err := format.Check(specs[i], col.Kind); err != nil {
-			return nil, diag.Errorf(s.ix.Value("formats", col.Name), "table %q: column %q: %v", s.name, col.Name, err)
+			return nil, diag.Table.Errorf(s.ix.Value("formats", col.Name), "table %q: column %q: %v", s.name, col.Name, err)
 		}
 	}
 	hl, err := s.compile(s.Highlight, "highlight")
@@ -181,7 +181,7 @@ func Build(s *Spec, tables map[string]*table.Table, fm *format.Formatter, row fu
 			text := ""
 			if val := t.Rows[r][c]; !val.Null {
 				if text, err = fm.Show(specs[i], t.Columns[c].Kind, val); err != nil {
-					return nil, diag.Errorf(t.Pos(r, c), "%v", err)
+					return nil, diag.Table.Errorf(t.Pos(r, c), "%v", err)
 				}
 			}
 			out.Cells = append(out.Cells, Cell{Text: text, Numeric: t.Columns[c].Kind.IsNumeric()})
@@ -235,7 +235,7 @@ func (s *Spec) columns(t *table.Table) ([]int, error) {
 }
 
 func (s *Spec) unknownColumn(t *table.Table, name string, pos diag.Pos) error {
-	return diag.Errorf(pos, "table %q: unknown column %q in %q (columns: %s)", s.name, name, t.Name, strings.Join(t.ColumnNames(), ", "))
+	return diag.Table.Errorf(pos, "table %q: unknown column %q in %q (columns: %s)", s.name, name, t.Name, strings.Join(t.ColumnNames(), ", "))
 }
 
 func (s *Spec) compile(src, key string) (expr.Node, error) {
@@ -246,7 +246,7 @@ func (s *Spec) compile(src, key string) (expr.Node, error) {
 	if err != nil {
 		var ee *expr.Error
 		errors.As(err, &ee)
-		return nil, diag.Errorf(s.exprPos(key, ee.Off), "table %q: %s", s.name, ee.Msg)
+		return nil, diag.Table.Errorf(s.exprPos(key, ee.Off), "table %q: %s", s.name, ee.Msg)
 	}
 	return n, nil
 }
@@ -265,7 +265,7 @@ func (s *Spec) holds(n expr.Node, t *table.Table, r int, key string) (bool, erro
 	if err != nil {
 		var ee *expr.Error
 		if errors.As(err, &ee) {
-			return false, diag.Errorf(s.exprPos(key, ee.Off), "table %q: %s (row %d of %q)", s.name, ee.Msg, r+1, t.Name)
+			return false, diag.Table.Errorf(s.exprPos(key, ee.Off), "table %q: %s (row %d of %q)", s.name, ee.Msg, r+1, t.Name)
 		}
 		return false, err
 	}
@@ -282,7 +282,7 @@ func RowEnv(t *table.Table, r int) expr.Env {
 		}
 		v, k := t.Rows[r][c], t.Columns[c].Kind
 		if v.Null {
-			return expr.Value{}, true, diag.Errorf(t.Pos(r, c), "column %q is empty", name)
+			return expr.Value{}, true, diag.Table.Errorf(t.Pos(r, c), "column %q is empty", name)
 		}
 		if k.IsNumeric() {
 			return expr.Num(v.F), true, nil
@@ -302,11 +302,11 @@ func (s *Spec) filter(t *table.Table, row func(string) (string, bool)) ([]int, e
 			return nil, s.unknownColumn(t, s.Each, s.ix.Value("each"))
 		}
 		if row == nil {
-			return nil, diag.Errorf(s.ix.Value("each"), "table %q has each = %q, so it can only be placed on a page made per row", s.name, s.Each)
+			return nil, diag.Table.Errorf(s.ix.Value("each"), "table %q has each = %q, so it can only be placed on a page made per row", s.name, s.Each)
 		}
 		var ok bool
 		if want, ok = row(s.Each); !ok {
-			return nil, diag.Errorf(s.ix.Value("each"), "table %q: this page's row has no column %q", s.name, s.Each)
+			return nil, diag.Table.Errorf(s.ix.Value("each"), "table %q: this page's row has no column %q", s.name, s.Each)
 		}
 	}
 	candidates := allRows(len(t.Rows))
@@ -336,7 +336,7 @@ func (s *Spec) sortRows(t *table.Table, rows []int) error {
 	fields := strings.Fields(s.Sort)
 	desc := len(fields) == 2 && strings.EqualFold(fields[1], "desc")
 	if len(fields) == 0 || len(fields) > 2 || len(fields) == 2 && !desc && !strings.EqualFold(fields[1], "asc") {
-		return diag.Errorf(s.ix.Value("sort"), "table %q: sort %q: want COLUMN, COLUMN asc or COLUMN desc", s.name, s.Sort)
+		return diag.Table.Errorf(s.ix.Value("sort"), "table %q: sort %q: want COLUMN, COLUMN asc or COLUMN desc", s.name, s.Sort)
 	}
 	c := t.Col(fields[0])
 	if c < 0 {
@@ -371,11 +371,11 @@ func (s *Spec) totals(t *table.Table, cols []int, specs []format.Spec, rows []in
 	for _, name := range s.Totals {
 		i := slices.IndexFunc(cols, func(c int) bool { return t.Columns[c].Name == name })
 		if i < 0 {
-			return nil, diag.Errorf(s.ix.Value("totals"), "table %q: totals column %q is not among the table's columns", s.name, name)
+			return nil, diag.Table.Errorf(s.ix.Value("totals"), "table %q: totals column %q is not among the table's columns", s.name, name)
 		}
 		c := cols[i]
 		if !t.Columns[c].Kind.IsNumeric() {
-			return nil, diag.Errorf(s.ix.Value("totals"), "table %q: cannot total column %q: it is %s", s.name, name, t.Columns[c].Kind)
+			return nil, diag.Table.Errorf(s.ix.Value("totals"), "table %q: cannot total column %q: it is %s", s.name, name, t.Columns[c].Kind)
 		}
 		sum, n := 0.0, 0
 		for _, r := range rows {
@@ -389,7 +389,7 @@ func (s *Spec) totals(t *table.Table, cols []int, specs []format.Spec, rows []in
 		}
 		text, err := fm.Number(specs[i], sum)
 		if err != nil {
-			return nil, diag.Errorf(s.ix.Value("totals"), "table %q: %v", s.name, err)
+			return nil, diag.Table.Errorf(s.ix.Value("totals"), "table %q: %v", s.name, err)
 		}
 		out[i] = Cell{Text: text, Numeric: true}
 	}

@@ -144,25 +144,26 @@ func (ix *Index) find(path []string, elem int, value bool) diag.Pos {
 // Decode decodes src into v and turns every failure into a positioned
 // *diag.Error: syntax errors, values of the wrong type, and keys that v
 // does not have (a misspelt key is an error, not something to ignore).
-func Decode(file string, src []byte, v any) (toml.MetaData, error) {
+// The errors are of the given kind: the kind of file the caller reads.
+func Decode(kind diag.Kind, file string, src []byte, v any) (toml.MetaData, error) {
 	md, err := toml.Decode(string(src), v)
 	if err != nil {
-		return md, fromDecodeError(file, src, err)
+		return md, fromDecodeError(kind, file, src, err)
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		ix := New(file, src)
 		k := und[0]
-		return md, diag.Errorf(ix.Key(k...), "unknown key %q", k.String())
+		return md, kind.Errorf(ix.Key(k...), "unknown key %q", k.String())
 	}
 	return md, nil
 }
 
 var lineInMsg = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): `)
 
-func fromDecodeError(file string, src []byte, err error) error {
+func fromDecodeError(kind diag.Kind, file string, src []byte, err error) error {
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
-		return diag.Errorf(diag.Pos{File: file, Line: pe.Position.Line, Col: pe.Position.Col}, "%s", pe.Message)
+		return kind.Errorf(diag.Pos{File: file, Line: pe.Position.Line, Col: pe.Position.Col}, "%s", pe.Message)
 	}
 	// Type mismatches arrive as text only; the library prints the line.
 	msg := err.Error()
@@ -172,9 +173,9 @@ func fromDecodeError(file string, src []byte, err error) error {
 		if pos.Line != line {
 			pos = diag.Pos{File: file, Line: line}
 		}
-		return diag.Errorf(pos, "%s: %s", m[2], strings.TrimPrefix(msg, m[0]))
+		return kind.Errorf(pos, "%s: %s", m[2], strings.TrimPrefix(msg, m[0]))
 	}
-	return diag.Errorf(diag.Pos{File: file}, "%s", strings.TrimPrefix(msg, "toml: "))
+	return kind.Errorf(diag.Pos{File: file}, "%s", strings.TrimPrefix(msg, "toml: "))
 }
 
 func join(a, b string) string {
@@ -263,7 +264,7 @@ func EachFile(fsys fs.FS, dir string, parse func(file string, src []byte) error)
 			return err
 		}
 		if err := parse(file, src); err != nil {
-			if !diag.IsSource(err) {
+			if diag.Flatten(err) == nil {
 				return err
 			}
 			errs = append(errs, err)

@@ -277,7 +277,7 @@ func TestDecode(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var v decodeTarget
-			_, err := Decode(file, []byte(tt.src), &v)
+			_, err := Decode(diag.Config, file, []byte(tt.src), &v)
 			if tt.pos == (diag.Pos{}) {
 				if err != nil {
 					t.Fatalf("Decode: %v", err)
@@ -300,7 +300,7 @@ func TestDecode(t *testing.T) {
 
 func TestDecodeMessages(t *testing.T) {
 	var v decodeTarget
-	_, err := Decode(file, []byte("title = \"t\"\n\nheight = \"tall\"\n"), &v)
+	_, err := Decode(diag.Config, file, []byte("title = \"t\"\n\nheight = \"tall\"\n"), &v)
 	// The key and both types must be named; the "toml: line N" prefix of
 	// the library is replaced by the position.
 	msg := err.Error()
@@ -313,7 +313,7 @@ func TestDecodeMessages(t *testing.T) {
 		t.Errorf("type error %q keeps the library's line prefix", msg)
 	}
 
-	_, err = Decode(file, []byte("title = \"t\"\nheight = = 3\n"), &v)
+	_, err = Decode(diag.Config, file, []byte("title = \"t\"\nheight = = 3\n"), &v)
 	if msg := err.Error(); !strings.HasPrefix(msg, "s.toml:2:10: ") || strings.Contains(msg, "toml: ") {
 		t.Errorf("syntax error = %q, want it to start with s.toml:2:10: and no library prefix", msg)
 	}
