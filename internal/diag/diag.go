@@ -111,7 +111,7 @@ type Error struct {
 	Kind Kind
 	Pos  Pos
 	Msg  string
-	Err error // the underlying error, when this one wraps another
+	Err  error // the underlying error, when this one wraps another
 	// Context, when set, is shown under the message instead of the source
 	// line: for a spreadsheet cell, its neighbours in the row.
 	Context string
