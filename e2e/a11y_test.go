@@ -22,8 +22,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/briefing-dev/briefing/internal/build"
-	"github.com/briefing-dev/briefing/internal/render"
-	"github.com/briefing-dev/briefing/internal/site"
+	"github.com/briefing-dev/briefing/internal/chartimage"
 )
 
 // axePath is axe-core's browser build, pinned in package.json and
@@ -37,7 +36,7 @@ var blockingImpacts = []string{"serious", "critical"}
 
 // buildExampleStatic builds the example as `briefing build` does: with a
 // static SVG image of every chart (for print and for readers without
-// JavaScript), drawn by the same renderer.
+// JavaScript), drawn by the same image service (without its cache).
 func buildExampleStatic(t *testing.T) *built {
 	t.Helper()
 	p := filepath.Join(exampleDir, filepath.FromSlash(build.EChartsDefault))
@@ -45,12 +44,9 @@ func buildExampleStatic(t *testing.T) *built {
 	if err != nil {
 		t.Fatalf("ECharts %s is not installed at %s (run `npm ci` at the repository root): %v", build.EChartsVersion, p, err)
 	}
-	r, err := render.New(js, site.ChartScript(), 0)
-	if err != nil {
-		t.Fatalf("starting the static chart renderer: %v", err)
-	}
-	t.Cleanup(r.Close)
-	b := buildSite(t, exampleDir, build.Options{ECharts: js, Static: r.SVG})
+	images := chartimage.New(chartimage.Options{Off: true, Workers: 2})
+	t.Cleanup(images.Close)
+	b := buildSite(t, exampleDir, build.Options{ECharts: js, Images: images})
 	if n := strings.Count(string(b.Result.Files["index.html"]), `class="chart-print"`); n == 0 {
 		t.Fatal("the static build drew no chart images (no img.chart-print on index.html)")
 	}

@@ -19,7 +19,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	quiet := fs.Bool("q", false, "print nothing when all is well")
 	format := formatFlag(fs)
 	start := time.Now()
-	b, err := parseAndOpen(fs, args, format, build.Options{}, false)
+	b, err := parseAndOpen(fs, args, format, build.Options{}, nil)
 	if err != nil {
 		return err
 	}

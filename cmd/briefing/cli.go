@@ -5,18 +5,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/briefing-dev/briefing/internal/build"
+	"github.com/briefing-dev/briefing/internal/chartimage"
 	"github.com/briefing-dev/briefing/internal/diag"
-	"github.com/briefing-dev/briefing/internal/render"
-	"github.com/briefing-dev/briefing/internal/site"
 )
 
 // Exit codes.
@@ -41,7 +38,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"build", "build the briefing site", "briefing build [-o DIR] [--base-url URL] [--single-file] [--strict] [-q] [SITE_DIR]", runBuild},
+		{"build", "build the briefing site", "briefing build [-o DIR] [--base-url URL] [--single-file] [--strict] [--cache-dir DIR | --no-cache] [-q] [SITE_DIR]", runBuild},
 		{"email", "make (and send) the email edition", emailUsage, runEmail},
 		{"serve", "preview the briefing, rebuilding as sources change", serveUsage, runServe},
 		{"check", "validate the briefing without writing anything", checkUsage, runCheck},
@@ -150,9 +147,10 @@ func parseSiteArgs(fs *flag.FlagSet, args []string) (string, error) {
 }
 
 // parseAndOpen parses a command's flags and builds the briefing in its
-// SITE_DIR, drawing static charts when pages is set. format is where the
-// --format flag was bound; problems come back ready to print in it.
-func parseAndOpen(fs *flag.FlagSet, args []string, format *string, opt build.Options, pages bool) (*briefing, error) {
+// SITE_DIR, drawing static charts with images unless it is nil. format is
+// where the --format flag was bound; problems come back ready to print in
+// it.
+func parseAndOpen(fs *flag.FlagSet, args []string, format *string, opt build.Options, images *imageFlags) (*briefing, error) {
 	siteDir, err := parseSiteArgs(fs, args)
 	if err != nil {
 		return nil, err
@@ -160,7 +158,7 @@ func parseAndOpen(fs *flag.FlagSet, args []string, format *string, opt build.Opt
 	if err := checkFormat(*format); err != nil {
 		return nil, err
 	}
-	b, err := openBriefing(siteDir, opt, pages, pages)
+	b, err := openBriefing(siteDir, opt, images, true)
 	if err != nil {
 		return nil, printed{err, absOr(siteDir), *format == "json"}
 	}
@@ -207,8 +205,9 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&singleFile, "single-file", false, "write each page with its CSS, scripts and images inside it")
 	fs.BoolVar(&strict, "strict", false, "treat warnings (values shown with a fallback, broken links) as errors")
 	format := formatFlag(fs)
+	images := addImageFlags(fs)
 	start := time.Now()
-	b, err := parseAndOpen(fs, args, format, build.Options{BaseURL: baseURL}, true)
+	b, err := parseAndOpen(fs, args, format, build.Options{BaseURL: baseURL}, images)
 	if err != nil {
 		return err
 	}
@@ -272,27 +271,26 @@ func absOr(dir string) string {
 
 // briefing is a built briefing and what it was built from.
 type briefing struct {
-	root     *os.Root
-	siteAbs  string
-	res      *build.Result
-	echarts  []byte
-	renderer *render.Renderer // nil without static charts
+	root    *os.Root
+	siteAbs string
+	res     *build.Result
+	images  *chartimage.Service // nil when the command draws no charts
 }
 
-// Close releases the site folder and the renderer.
+// Close releases the site folder and the chart-image service.
 func (b *briefing) Close() {
-	if b.renderer != nil {
-		b.renderer.Close()
+	if b.images != nil {
+		b.images.Close()
 	}
 	b.root.Close()
 }
 
 // openBriefing builds the briefing in siteDir, reading it through an
 // os.Root. BRIEFING_ECHARTS names an echarts.min.js to use instead of the
-// site's own.
-// With static, the briefing gets a chart renderer (package render); with
-// pages, the build also draws every chart on the pages as an SVG image.
-func openBriefing(siteDir string, opt build.Options, static, pages bool) (*briefing, error) {
+// site's own. With images, the build gets the chart-image service (package
+// chartimage), which res.Images then serves; with pages as well, the build
+// draws every chart on the pages as an SVG image.
+func openBriefing(siteDir string, opt build.Options, images *imageFlags, pages bool) (*briefing, error) {
 	siteAbs, err := filepath.Abs(siteDir)
 	if err != nil {
 		return nil, err
@@ -315,22 +313,10 @@ func openBriefing(siteDir string, opt build.Options, static, pages bool) (*brief
 		}
 		opt.Now = func() time.Time { return t }
 	}
-	b := &briefing{root: root, siteAbs: siteAbs, echarts: opt.ECharts}
-	if b.echarts == nil {
-		// The renderer needs ECharts before the build reads it; read it the
-		// way the build does (and let the build report a missing copy).
-		b.echarts, _ = fs.ReadFile(root.FS(), build.EChartsDefault)
-	}
-	if static && b.echarts != nil && build.VerifyECharts(b.echarts, "") == nil {
-		r, err := render.New(b.echarts, site.ChartScript(), runtime.NumCPU())
-		if err != nil {
-			root.Close()
-			return nil, err
-		}
-		b.renderer = r
-		if pages {
-			opt.Static = r.SVG
-		}
+	b := &briefing{root: root, siteAbs: siteAbs}
+	if images != nil {
+		b.images = images.service(siteAbs)
+		opt.Images, opt.SkipStatic = b.images, !pages
 	}
 	res, err := build.Build(root.FS(), opt)
 	if err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -32,13 +31,14 @@ func runEmail(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&send, "send", false, "send the message over SMTP ([email.smtp]; the password comes from the environment)")
 	fs.BoolVar(&dryRun, "dry-run", false, "print the message that --send would send, and send nothing")
 	fs.BoolVar(&quiet, "q", false, "print nothing on success")
+	images := addImageFlags(fs)
 	siteDir, err := parseSiteArgs(fs, args)
 	if err != nil {
 		return err
 	}
 	start := time.Now()
 	// The email draws its own images: the site's are not needed.
-	b, err := openBriefing(siteDir, build.Options{}, true, false)
+	b, err := openBriefing(siteDir, build.Options{}, images, false)
 	if err != nil {
 		return err
 	}
@@ -59,11 +59,7 @@ func runEmail(args []string, stdout, stderr io.Writer) error {
 	} else if subject, err = b.res.Expand(subject, cfg.Pos("email", "subject")); err != nil {
 		return err
 	}
-	if b.renderer == nil {
-		return errors.New("static charts need the pinned ECharts in the site (node_modules/echarts); a CDN copy cannot be run here")
-	}
-	images := chartImages{b.renderer}
-	ed, err := email.Make(cfg, b.res.SitePages, subject, images.PNG)
+	ed, err := email.Make(cfg, b.res.SitePages, subject, b.res.Images)
 	if err != nil {
 		return err
 	}

@@ -15,13 +15,14 @@ import (
 	"github.com/briefing-dev/briefing/internal/preview"
 )
 
-const serveUsage = "briefing serve [-p PORT] [SITE_DIR]"
+const serveUsage = "briefing serve [-p PORT] [--cache-dir DIR | --no-cache] [SITE_DIR]"
 
 // runServe serves the briefing on loopback, rebuilding on every change.
 func runServe(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", serveUsage, args, stdout, stderr)
 	port := fs.Int("p", 8080, "`PORT` to listen on (0: any free port)")
 	fs.IntVar(port, "port", 8080, "same as -p")
+	images := addImageFlags(fs)
 	siteDir, err := parseSiteArgs(fs, args)
 	if err != nil {
 		return err
@@ -34,6 +35,8 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		}
 		opt.ECharts = b
 	}
+	opt.Images = images.service(absOr(siteDir))
+	defer opt.Images.Close()
 	srv, err := preview.New(siteDir, opt)
 	if err != nil {
 		return err

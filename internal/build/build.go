@@ -15,12 +15,11 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
-	"runtime"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/briefing-dev/briefing/internal/chart"
+	"github.com/briefing-dev/briefing/internal/chartimage"
 	"github.com/briefing-dev/briefing/internal/config"
 	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/figure"
@@ -53,10 +52,14 @@ type Options struct {
 	Limits *table.Limits
 	// BaseURL, when set, overrides base_url in site.toml.
 	BaseURL string
-	// Static, when set, draws a chart option as an SVG image of the given
-	// size; each chart then gets one, for print and for readers without
-	// JavaScript (see package render).
-	Static func(option []byte, width, height int) ([]byte, error)
+	// Images, when set, makes the charts' images (package chartimage):
+	// each chart on the pages gets an SVG, for print and for readers
+	// without JavaScript, unless it or site.toml opts out, and
+	// Result.Images makes other editions' images the same way.
+	Images *chartimage.Service
+	// SkipStatic draws no SVGs for the pages (an edition that makes its
+	// own images, such as the email, needs none).
+	SkipStatic bool
 	// Cache, when set, keeps tables between builds.
 	Cache *Cache
 	// Now gives the time of the "generated at" stamp (site.toml
@@ -78,6 +81,9 @@ type Result struct {
 	Warnings []*diag.Error           // problems shown with a fallback; errors under --strict
 	// SitePages are the prepared pages, for other editions (email).
 	SitePages []site.Page
+	// Images makes chart images with the ECharts this build found; nil
+	// without Options.Images.
+	Images *chartimage.Session
 	// Expand replaces {{fig}} and {{if}} references in a string from
 	// site.toml (such as the email subject) found at pos.
 	Expand func(s string, pos diag.Pos) (string, error)
@@ -134,15 +140,18 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 			r.Charts[name] = c
 		}
 	}
-	static, err := drawStatic(pages, opt.Static)
+	echarts, drawWith, err := readECharts(fsys, cfg, opt)
 	if err != nil {
 		return nil, err
+	}
+	r.Images = openImages(opt.Images, cfg, drawWith)
+	var static site.Files
+	if !opt.SkipStatic {
+		if static, err = drawStatic(pages, x.charts, cfg.StaticCharts(), r.Images); err != nil {
+			return nil, err
+		}
 	}
 	tmpl, err := site.LoadTemplates(fsys)
-	if err != nil {
-		return nil, err
-	}
-	echarts, err := readECharts(fsys, cfg, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -164,6 +173,9 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 		return nil, err
 	}
 	r.Warnings = append(r.Warnings, checkLinks(pages, r.Files)...)
+	if r.Images != nil && r.Images.Problem() != nil {
+		r.Warnings = append(r.Warnings, diag.Config.Errorf(cfg.Pos("cache", "dir"), "%v; chart images were drawn without it", r.Images.Problem()))
+	}
 	for _, p := range pages {
 		if p.InNav {
 			r.Pages++
@@ -174,57 +186,49 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 	return r, nil
 }
 
-// drawStatic draws every placed chart as an SVG file under assets/charts/,
-// named by the chart and a hash of its option (a chart made per row has
-// one image per row), and points the chart at it. Images are drawn by
-// several goroutines; draw must be safe for concurrent use.
-func drawStatic(pages []site.Page, draw func([]byte, int, int) ([]byte, error)) (site.Files, error) {
+// openImages opens the build's session of the chart-image service, or
+// returns nil without one.
+func openImages(svc *chartimage.Service, cfg *config.Site, echarts []byte) *chartimage.Session {
+	if svc == nil {
+		return nil
+	}
+	return svc.Session(chartimage.Source{ECharts: echarts, Dir: cfg.Cache.Dir, MaxBytes: int64(cfg.Cache.MaxMB) << 20})
+}
+
+// drawStatic draws every placed chart that wants a static image (spec's
+// static key, else the site's default) as an SVG file under
+// assets/charts/, named by the chart and a hash of its option (a chart made
+// per row has one image per row), and points the chart at it. Nothing is
+// drawn without images, or when the build found no ECharts it can run (a
+// site on a CDN copy with no copy of its own).
+func drawStatic(pages []site.Page, specs map[string]*chart.Spec, siteDefault bool, images *chartimage.Session) (site.Files, error) {
 	files := site.Files{}
-	if draw == nil {
+	if images == nil || !images.CanDraw() {
 		return files, nil
 	}
-	type job struct {
-		file string
-		c    *chart.Chart
-	}
-	var jobs []job
+	var charts []*chart.Chart
+	var reqs []chartimage.Request
 	for _, p := range pages {
 		for _, name := range p.Doc.Charts {
 			c := p.Charts[name]
+			if s := specs[c.Name]; s != nil && !s.StaticImage(siteDefault) {
+				continue
+			}
 			sum := sha256.Sum256(c.Option)
 			c.Static = fmt.Sprintf("assets/charts/%s-%s.svg", c.Name, hex.EncodeToString(sum[:4]))
 			if _, queued := files[c.Static]; !queued {
 				files[c.Static] = nil
-				jobs = append(jobs, job{c.Static, c})
+				charts = append(charts, c)
+				reqs = append(reqs, chartimage.Request{Option: c.Option, Width: StaticWidth, Height: c.Height})
 			}
 		}
 	}
-	svgs := make([][]byte, len(jobs))
-	errs := make([]error, len(jobs))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.NumCPU(), len(jobs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				c := jobs[i].c
-				if svgs[i], errs[i] = draw(c.Option, StaticWidth, c.Height); errs[i] != nil {
-					errs[i] = diag.Chart.Wrap(diag.Pos{File: c.File}, fmt.Errorf("drawing chart %q: %w", c.Name, errs[i]))
-				}
-			}
-		}()
-	}
-	for i := range jobs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	for i, j := range jobs {
+	svgs, errs := images.Draw(reqs)
+	for i, c := range charts {
 		if errs[i] != nil {
-			return nil, errs[i]
+			return nil, diag.Chart.Wrap(diag.Pos{File: c.File}, fmt.Errorf("drawing chart %q: %w", c.Name, errs[i]))
 		}
-		files[j.file] = svgs[i]
+		files[c.Static] = svgs[i]
 	}
 	return files, nil
 }
@@ -296,12 +300,23 @@ func loadChartSpecs(fsys fs.FS) (map[string]*chart.Spec, error) {
 	return m, nil
 }
 
-// readECharts returns the pinned echarts.min.js, or nothing when the site
-// opted in to a CDN copy.
-func readECharts(fsys fs.FS, cfg *config.Site, opt Options) ([]byte, error) {
+// readECharts returns the pinned echarts.min.js to copy into the output
+// (nil when the site opted in to a CDN copy) and the one to draw static
+// images with. Both are found the same way: BRIEFING_ECHARTS (opt.ECharts),
+// else [assets] echarts in site.toml, else EChartsDefault. A CDN site may
+// have no copy of its own; it then has no static images.
+func readECharts(fsys fs.FS, cfg *config.Site, opt Options) (ship, draw []byte, err error) {
+	b, err := findECharts(fsys, cfg, opt)
 	if cfg.Assets.EChartsURL != "" {
-		return nil, nil
+		if err != nil {
+			return nil, nil, nil
+		}
+		return nil, b, nil
 	}
+	return b, b, err
+}
+
+func findECharts(fsys fs.FS, cfg *config.Site, opt Options) ([]byte, error) {
 	b, where := opt.ECharts, "BRIEFING_ECHARTS"
 	if b == nil {
 		where = cfg.Assets.ECharts

@@ -52,6 +52,10 @@ type Spec struct {
 	Join       *Join        `toml:"join"`
 	Each       string       `toml:"each"` // on a page made per row: keep rows whose column matches the page's row
 	Series     []SeriesSpec `toml:"series"`
+	// Static = false draws no image of the chart for print, readers
+	// without JavaScript and --single-file: they get its data table. Unset,
+	// the site's default ([charts] static in site.toml) holds.
+	Static *bool `toml:"static"`
 
 	name string
 	file string
@@ -78,6 +82,15 @@ type SeriesSpec struct {
 
 // Name is the chart's name: its file name without .toml.
 func (s *Spec) Name() string { return s.name }
+
+// StaticImage reports whether the chart is drawn as an image, given the
+// site's default.
+func (s *Spec) StaticImage(siteDefault bool) bool {
+	if s.Static != nil {
+		return *s.Static
+	}
+	return siteDefault
+}
 
 // File is the site-relative path of the definition.
 func (s *Spec) File() string { return s.file }

@@ -9,6 +9,7 @@ package config
 import (
 	"io/fs"
 	"net/mail"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -40,6 +41,8 @@ type Site struct {
 	Assets      Assets            `toml:"assets"`
 	Params      map[string]string `toml:"params"` // free text for templates
 	Email       Email             `toml:"email"`
+	Charts      Charts            `toml:"charts"`
+	Cache       Cache             `toml:"cache"`
 
 	src []byte
 	ix  *tomlpos.Index
@@ -64,6 +67,28 @@ type Assets struct {
 	EChartsURL       string `toml:"echarts_url"`
 	EChartsIntegrity string `toml:"echarts_integrity"`
 }
+
+// Charts holds the site-wide defaults of chart definitions.
+type Charts struct {
+	// Static draws every chart as an image too (for print, readers without
+	// JavaScript and --single-file) unless its definition says otherwise.
+	// Default true.
+	Static *bool `toml:"static"`
+}
+
+// Cache configures the persistent cache of chart images (see package
+// chartimage). --cache-dir and BRIEFING_CACHE_DIR win over it.
+type Cache struct {
+	// Dir is the cache folder, relative to the site root or absolute.
+	// Default: os.UserCacheDir()/briefing.
+	Dir string `toml:"dir"`
+	// MaxMB bounds the folder's size, in MiB. Default 256.
+	MaxMB int `toml:"max_mb"`
+}
+
+// StaticCharts reports whether charts get a static image unless their
+// definition says otherwise.
+func (s *Site) StaticCharts() bool { return s.Charts.Static == nil || *s.Charts.Static }
 
 // Email configures the email edition (briefing email).
 type Email struct {
@@ -164,11 +189,35 @@ func (s *Site) Validate() error {
 			return diag.Config.Errorf(s.ix.Key("email"), "email address %q: %v", addr, err)
 		}
 	}
+	if err := s.validateCache(); err != nil {
+		return err
+	}
 	if (s.Assets.EChartsURL == "") != (s.Assets.EChartsIntegrity == "") {
 		return diag.Config.Errorf(s.ix.Key("assets"), "echarts_url and echarts_integrity go together: a CDN copy must be pinned by its SRI hash")
 	}
 	if u := s.Assets.EChartsURL; u != "" && !strings.HasPrefix(u, "https://") {
 		return diag.Config.Errorf(s.ix.Value("assets", "echarts_url"), "echarts_url must be an https URL")
+	}
+	return nil
+}
+
+// validateCache refuses a cache folder that the build would read as a
+// source, copy, or replace with its output.
+func (s *Site) validateCache() error {
+	if s.Cache.MaxMB < 0 {
+		return diag.Config.Errorf(s.ix.Value("cache", "max_mb"), "max_mb must be positive")
+	}
+	d := s.Cache.Dir
+	if d == "" || filepath.IsAbs(d) {
+		return nil
+	}
+	if !validRelPath(d) || d == "." {
+		return diag.Config.Errorf(s.ix.Value("cache", "dir"), "cache dir %q must be a folder inside the site (or an absolute path)", d)
+	}
+	top, _, _ := strings.Cut(d, "/")
+	if slices.Contains([]string{"content", "data", "charts", "templates", "static", "queries"}, top) ||
+		d == s.Output || strings.HasPrefix(d, strings.TrimSuffix(s.Output, "/")+"/") {
+		return diag.Config.Errorf(s.ix.Value("cache", "dir"), "cache dir %q is inside a source or output folder; use a folder of its own, such as .briefing-cache", d)
 	}
 	return nil
 }

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/briefing-dev/briefing/internal/chart"
+	"github.com/briefing-dev/briefing/internal/chartimage"
 	"github.com/briefing-dev/briefing/internal/config"
 	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/narrative"
@@ -50,20 +51,34 @@ type Edition struct {
 	Images  []Image
 }
 
-// ImageFunc draws a chart as a PNG at width×height CSS pixels.
-type ImageFunc func(c *chart.Chart, width, height int) ([]byte, error)
+// Drawer makes chart images (package chartimage): images[i] answers
+// reqs[i], or errs[i] says why not. A chartimage.Session is one.
+type Drawer interface {
+	Draw(reqs []chartimage.Request) (images [][]byte, errs []error)
+}
+
+// Scale is the scale of the charts' PNGs: twice the CSS size, for sharp
+// images on high-density screens.
+const Scale = 2
 
 // Make builds the edition from the site's pages. Pages are chosen by
 // cfg.Email.Pages, as paths under content/ without .md.
-func Make(cfg *config.Site, pages []site.Page, subject string, draw ImageFunc) (*Edition, error) {
+func Make(cfg *config.Site, pages []site.Page, subject string, draw Drawer) (*Edition, error) {
 	ed := &Edition{Subject: subject}
-	var body bytes.Buffer
-	seen := map[string]bool{}
+	chosen := make([]site.Page, len(cfg.Email.Pages))
 	for i, name := range cfg.Email.Pages {
 		p, ok := findPage(pages, name)
 		if !ok {
 			return nil, diag.Config.Errorf(cfg.Pos("email", "pages"), "email page %q: no such page (pages are content files without .md: %s)", name, pageNames(pages))
 		}
+		chosen[i] = p
+	}
+	images, err := ed.drawImages(chosen, draw)
+	if err != nil {
+		return nil, err
+	}
+	var body bytes.Buffer
+	for i, p := range chosen {
 		if i > 0 {
 			body.WriteString(`<hr style="border:0;border-top:1px solid #dde1e8;margin:28px 0">`)
 		}
@@ -72,7 +87,7 @@ func Make(cfg *config.Site, pages []site.Page, subject string, draw ImageFunc) (
 			fmt.Fprintf(&body, "<p class=\"lede\">%s</p>\n", html.EscapeString(p.Description))
 		}
 		block := func(w io.Writer, r narrative.Ref) error {
-			return ed.block(w, cfg, p, r, draw, seen)
+			return ed.block(w, p, r, images)
 		}
 		if err := p.Doc.Render(&body, block, p.Inline); err != nil {
 			return nil, err
@@ -108,14 +123,11 @@ func pageNames(pages []site.Page) string {
 
 // block renders a chart as an image, a table as a table, and a page list
 // as links.
-func (ed *Edition) block(w io.Writer, cfg *config.Site, p site.Page, r narrative.Ref, draw ImageFunc, seen map[string]bool) error {
+func (ed *Edition) block(w io.Writer, p site.Page, r narrative.Ref, images map[string]Image) error {
 	switch r.Kind {
 	case "chart":
 		c := p.Charts[r.Arg]
-		img, err := ed.image(c, draw, seen)
-		if err != nil {
-			return err
-		}
+		img := images[c.Name]
 		fmt.Fprintf(w, `<div class="chart"><p class="chart-title">%s</p>`, html.EscapeString(c.Title))
 		if c.Subtitle != "" {
 			fmt.Fprintf(w, `<p class="chart-subtitle">%s</p>`, html.EscapeString(c.Subtitle))
@@ -137,22 +149,47 @@ func (ed *Edition) block(w io.Writer, cfg *config.Site, p site.Page, r narrative
 	return nil
 }
 
-// image draws a chart once per edition.
-func (ed *Edition) image(c *chart.Chart, draw ImageFunc, seen map[string]bool) (Image, error) {
-	name := "chart-" + c.Name + ".png"
-	height := c.Height * ChartWidth / 640
-	img := Image{CID: "chart-" + c.Name + "@briefing", Name: name, Width: ChartWidth, Height: height}
-	if seen[name] {
-		return img, nil
+// drawImages draws, all at once, one PNG per chart the pages place (the
+// first placing of a name wins), in the order a reader meets them, and
+// returns them by chart name. The pages are walked once without output to
+// find what they place: a chart inside a false {{if}} is not drawn.
+func (ed *Edition) drawImages(pages []site.Page, draw Drawer) (map[string]Image, error) {
+	images := map[string]Image{}
+	var charts []*chart.Chart
+	var reqs []chartimage.Request
+	for _, p := range pages {
+		find := func(_ io.Writer, r narrative.Ref) error {
+			c := p.Charts[r.Arg]
+			if r.Kind != "chart" || c == nil || images[c.Name].CID != "" {
+				return nil
+			}
+			height := c.Height * ChartWidth / 640
+			images[c.Name] = Image{CID: "chart-" + c.Name + "@briefing", Name: "chart-" + c.Name + ".png", Width: ChartWidth, Height: height}
+			charts = append(charts, c)
+			reqs = append(reqs, chartimage.Request{Option: c.Option, Width: ChartWidth, Height: height, Scale: Scale})
+			return nil
+		}
+		if err := p.Doc.Render(io.Discard, find, p.Inline); err != nil {
+			return nil, err
+		}
 	}
-	seen[name] = true
-	png, err := draw(c, ChartWidth, height)
-	if err != nil {
-		return img, diag.Config.Wrap(diag.Pos{File: c.File}, fmt.Errorf("drawing chart %q: %w", c.Name, err))
+	if len(reqs) == 0 {
+		return images, nil
 	}
-	img.PNG = png
-	ed.Images = append(ed.Images, img)
-	return img, nil
+	if draw == nil {
+		return nil, fmt.Errorf("the email edition has charts but nothing to draw them with")
+	}
+	pngs, errs := draw.Draw(reqs)
+	for i, c := range charts {
+		if errs[i] != nil {
+			return nil, diag.Config.Wrap(diag.Pos{File: c.File}, fmt.Errorf("drawing chart %q: %w", c.Name, errs[i]))
+		}
+		img := images[c.Name]
+		img.PNG = pngs[i]
+		images[c.Name] = img
+		ed.Images = append(ed.Images, img)
+	}
+	return images, nil
 }
 
 // AltText states a chart's key numbers: its title and its first values,

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -19,8 +20,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/briefing-dev/briefing/internal/build"
-	"github.com/briefing-dev/briefing/internal/render"
-	"github.com/briefing-dev/briefing/internal/site"
+	"github.com/briefing-dev/briefing/internal/chartimage"
 )
 
 // Benchmarks of briefing serve on bigger inputs than a text edit of the
@@ -824,8 +824,8 @@ func BenchmarkLargeSpreadsheetEditToReload(b *testing.B) {
 //
 //	memory  build.Build with build.Options{ECharts: …}, as serve does
 //	write   … and build.Write to a folder, as briefing build does without charts
-//	static  … with every chart also drawn as SVG (render.Renderer.SVG), as
-//	        briefing build now does (1,005 charts; run with -benchtime 1x)
+//	static  … with every chart also drawn as SVG (package chartimage), as
+//	        briefing build --no-cache does (1,005 charts; run with -benchtime 1x)
 func BenchmarkLargeBuild(b *testing.B) {
 	dir := largeSite(b, "xlsx")
 	ec := echarts(b)
@@ -856,36 +856,27 @@ func BenchmarkLargeBuild(b *testing.B) {
 		run(b, build.Options{ECharts: ec}, filepath.Join(b.TempDir(), "output"))
 	})
 	b.Run("static", func(b *testing.B) {
-		// A new renderer per build, as a briefing build process makes one.
-		var charts int
-		opt := build.Options{ECharts: ec}
-		opt.Static = func(option []byte, w, h int) ([]byte, error) {
-			charts++
-			return staticRenderer.SVG(option, w, h)
-		}
+		// A new image service per build, without a cache, as a briefing
+		// build --no-cache process makes one.
+		var svgs int64
 		b.ReportAllocs()
 		for b.Loop() {
-			r, err := render.New(ec, site.ChartScript(), 0)
-			if err != nil {
-				b.Fatal(err)
-			}
-			staticRenderer = r
+			svc := chartimage.New(chartimage.Options{Off: true, Workers: runtime.NumCPU()})
 			root, err := os.OpenRoot(dir)
 			if err != nil {
 				b.Fatal(err)
 			}
-			_, err = build.Build(root.FS(), opt)
+			_, err = build.Build(root.FS(), build.Options{ECharts: ec, Images: svc})
 			root.Close()
-			r.Close()
+			svc.Close()
 			if err != nil {
 				b.Fatal(err)
 			}
+			svgs += svc.Stats().Drawn
 		}
-		b.ReportMetric(float64(charts)/float64(b.N), "svgs/op")
+		b.ReportMetric(float64(svgs)/float64(b.N), "svgs/op")
 	})
 }
-
-var staticRenderer *render.Renderer
 
 // BenchmarkRowPagesScaling is BenchmarkLargeBuild/memory for 250 to
 // 2,000 customers (12 months each, a page each): how the build grows with

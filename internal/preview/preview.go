@@ -5,7 +5,9 @@
 // A failed build does not stop the server: the last good pages stay
 // available, and every open page shows the error, with its position and a
 // source excerpt, in an overlay until a build succeeds again. Spreadsheets
-// that did not change are not read again (build.Cache).
+// that did not change are not read again (build.Cache), and chart images
+// come from the same persistent cache as briefing build's when
+// build.Options.Images is set (package chartimage).
 package preview
 
 import (
@@ -38,6 +40,7 @@ type Server struct {
 
 	mu      sync.Mutex
 	out     string     // the output folder site.toml names, not watched
+	images  string     // the chart image cache folder, not watched
 	files   site.Files // the last good build
 	problem string     // the last build's errors as text, or ""
 	version int        // bumped after every build
@@ -108,6 +111,9 @@ func (s *Server) build() (site.Files, error) {
 	}
 	s.mu.Lock()
 	s.out = out
+	if res.Images != nil {
+		s.images = res.Images.Dir()
+	}
 	s.mu.Unlock()
 	return res.Files, nil
 }
@@ -272,7 +278,8 @@ const liveJS = `(function () {
 `
 
 // Watch rebuilds whenever a source changes, until stop is closed. Output
-// folders, node_modules and hidden folders are not watched.
+// folders, the chart image cache, node_modules and hidden folders are not
+// watched.
 func (s *Server) Watch(stop <-chan struct{}) error {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
@@ -280,7 +287,7 @@ func (s *Server) Watch(stop <-chan struct{}) error {
 	}
 	defer w.Close()
 	s.mu.Lock()
-	out := s.out
+	out, images := s.out, s.images
 	s.mu.Unlock()
 	if out == "" {
 		out = filepath.Join(s.dir, "output")
@@ -291,7 +298,7 @@ func (s *Server) Watch(stop <-chan struct{}) error {
 				return nil
 			}
 			base := d.Name()
-			if p != s.dir && (strings.HasPrefix(base, ".") || base == "node_modules" || p == out) {
+			if p != s.dir && (strings.HasPrefix(base, ".") || base == "node_modules" || p == out || p == images) {
 				return filepath.SkipDir
 			}
 			return w.Add(p)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/briefing-dev/briefing/internal/build"
 	"github.com/briefing-dev/briefing/internal/chart"
+	"github.com/briefing-dev/briefing/internal/chartimage"
 	"github.com/briefing-dev/briefing/internal/email"
 	"github.com/briefing-dev/briefing/internal/render"
 	"github.com/briefing-dev/briefing/internal/render/raster"
@@ -213,14 +214,19 @@ func BenchmarkExampleEmailImages(b *testing.B) {
 	r := newRenderer(b, 1)
 	defer r.Close()
 	images := 0
-	draw := func(c *chart.Chart, w, h int) ([]byte, error) {
-		images++
-		svg, err := r.SVG(c.Option, w, h)
-		if err != nil {
-			return nil, err
+	draw := drawFunc(func(reqs []chartimage.Request) ([][]byte, []error) {
+		pngs, errs := make([][]byte, len(reqs)), make([]error, len(reqs))
+		for i, q := range reqs {
+			images++
+			svg, err := r.SVG(q.Option, q.Width, q.Height)
+			if err != nil {
+				errs[i] = err
+				continue
+			}
+			pngs[i], errs[i] = raster.PNG(svg, q.Scale)
 		}
-		return raster.PNG(svg, 2)
-	}
+		return pngs, errs
+	})
 	if _, err := email.Make(res.Config, res.SitePages, "benchmark", draw); err != nil { // warm-up
 		b.Fatal(err)
 	}
@@ -232,3 +238,8 @@ func BenchmarkExampleEmailImages(b *testing.B) {
 	}
 	b.ReportMetric(float64(images)/float64(b.N), "charts/op")
 }
+
+// drawFunc is an email.Drawer made of a function.
+type drawFunc func([]chartimage.Request) ([][]byte, []error)
+
+func (f drawFunc) Draw(reqs []chartimage.Request) ([][]byte, []error) { return f(reqs) }
