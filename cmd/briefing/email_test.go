@@ -46,6 +46,7 @@ func emailSite(t *testing.T, extra string) string {
 		t.Fatal(err)
 	}
 	t.Setenv("BRIEFING_ECHARTS", echarts)
+	t.Setenv("BRIEFING_CACHE_DIR", t.TempDir())
 	t.Setenv("SOURCE_DATE_EPOCH", "1648771200") // 2022-04-01
 	return dir
 }

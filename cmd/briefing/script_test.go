@@ -42,6 +42,9 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("BRIEFING_ECHARTS", echarts)
 			env.Setenv("FIXTURES", fixtures)
+			// Chart images are cached in the script's own folder, never in
+			// the user's cache.
+			env.Setenv("BRIEFING_CACHE_DIR", filepath.Join(env.WorkDir, ".cache"))
 			l, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
 				return err
