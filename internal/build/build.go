@@ -3,7 +3,8 @@
 //
 //	site.toml → tables → queries → figures → charts, tables, narrative → pages + assets
 //
-// Build writes nothing; Write (write.go) puts the files on disk, atomically.
+// Build writes nothing (the chart-image service in Options.Images keeps
+// its own cache); Write (write.go) puts the files on disk, atomically.
 // Everything is read through the fs.FS the caller gives, normally an
 // os.Root over the site folder, so no symlink in the site can reach out.
 package build

@@ -151,11 +151,13 @@ func entry(t *testing.T, dir, ext string) string {
 func TestCorruptEntryIsRedrawn(t *testing.T) {
 	ec := echarts(t)
 	damage := map[string]func([]byte) []byte{
-		"truncated":     func(b []byte) []byte { return b[:len(b)/2] },
-		"one bit":       func(b []byte) []byte { b[len(b)-10] ^= 1; return b },
-		"no header":     func(b []byte) []byte { _, img, _ := bytes.Cut(b, []byte("\n")); return img },
-		"empty":         func([]byte) []byte { return nil },
-		"valid but bad": func([]byte) []byte { return encode([]byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`)) },
+		"truncated": func(b []byte) []byte { return b[:len(b)/2] },
+		"one bit":   func(b []byte) []byte { b[len(b)-10] ^= 1; return b },
+		"no header": func(b []byte) []byte { _, img, _ := bytes.Cut(b, []byte("\n")); return img },
+		"empty":     func([]byte) []byte { return nil },
+		"valid but bad": func([]byte) []byte {
+			return encode([]byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`))
+		},
 	}
 	for name, f := range damage {
 		t.Run(name, func(t *testing.T) {
