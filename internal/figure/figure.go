@@ -28,6 +28,7 @@ import (
 
 	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/expr"
+	"github.com/briefing-dev/briefing/internal/format"
 	"github.com/briefing-dev/briefing/internal/query"
 	"github.com/briefing-dev/briefing/internal/table"
 	"github.com/briefing-dev/briefing/internal/tomlpos"
@@ -167,7 +168,7 @@ func (c *computer) compute(name string, chain []string) (*Figure, error) {
 	}
 	f.Format = s.Format
 	if f.Format == "" {
-		f.Format = DefaultFormat(f.Kind)
+		f.Format = format.ForKind(f.Kind)
 	}
 	if c.formatOK != nil && !f.Missing {
 		if err := c.formatOK(f.Format, f.Kind); err != nil {
@@ -321,21 +322,6 @@ func within(start diag.Pos, text string, off int) diag.Pos {
 	return start
 }
 
-// DefaultFormat is the format a value of kind k gets when none is named.
-func DefaultFormat(k table.Kind) string {
-	switch k {
-	case table.Money:
-		return "money"
-	case table.Percent:
-		return "percent"
-	case table.Month:
-		return "month"
-	case table.Quarter:
-		return "quarter"
-	case table.Date:
-		return "date"
-	case table.Text:
-		return "text"
-	}
-	return "number"
-}
+// DefaultFormat is the format a value of kind k gets when none is named:
+// format.ForKind, kept here for the callers that format figures.
+func DefaultFormat(k table.Kind) string { return format.ForKind(k) }
