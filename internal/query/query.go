@@ -32,6 +32,7 @@ import (
 	"modernc.org/sqlite" // also registers the "sqlite" driver
 
 	"github.com/briefing-dev/briefing/internal/diag"
+	"github.com/briefing-dev/briefing/internal/order"
 	"github.com/briefing-dev/briefing/internal/table"
 )
 
@@ -476,48 +477,20 @@ func sqlTokens(s string) []string {
 // Order sorts queries so that each runs after the queries it reads. A
 // query that reads itself, directly or through others, is an error.
 func Order(srcs []Source) ([]Source, error) {
-	byName := map[string]int{}
+	byName := make(map[string]Source, len(srcs))
+	names := make([]string, len(srcs))
 	for i, s := range srcs {
-		byName[s.Name] = i
+		byName[s.Name], names[i] = s, s.Name
 	}
-	deps := make([][]int, len(srcs))
-	for i, s := range srcs {
-		for _, id := range tableRefs(s.SQL) {
-			if j, ok := byName[id]; ok && !slices.Contains(deps[i], j) {
-				deps[i] = append(deps[i], j)
-			}
-		}
+	reads := func(name string) []string { return tableRefs(byName[name].SQL) }
+	sorted, cycle := order.Sort(names, reads)
+	if cycle != nil {
+		s := byName[cycle[0]]
+		return nil, diag.Query.Errorf(s.pos(), "query %q depends on itself: %s", s.Name, order.Path(cycle))
 	}
-	const (
-		unseen = iota
-		visiting
-		done
-	)
-	state := make([]int, len(srcs))
-	var out []Source
-	var visit func(i int, chain []string) error
-	visit = func(i int, chain []string) error {
-		switch state[i] {
-		case done:
-			return nil
-		case visiting:
-			cycle := chain[slices.Index(chain, srcs[i].Name):] // from where the cycle starts
-			return diag.Query.Errorf(srcs[i].pos(), "query %q depends on itself: %s", srcs[i].Name, strings.Join(append(cycle, srcs[i].Name), " → "))
-		}
-		state[i] = visiting
-		for _, j := range deps[i] {
-			if err := visit(j, append(chain, srcs[i].Name)); err != nil {
-				return err
-			}
-		}
-		state[i] = done
-		out = append(out, srcs[i])
-		return nil
-	}
-	for i := range srcs {
-		if err := visit(i, nil); err != nil {
-			return nil, err
-		}
+	out := make([]Source, len(sorted))
+	for i, n := range sorted {
+		out[i] = byName[n]
 	}
 	return out, nil
 }
