@@ -474,6 +474,30 @@ func sqlTokens(s string) []string {
 	return toks
 }
 
+// CheckNames refuses every query named like a loaded table. SQLite does
+// not tell names apart by case, so queries/sales.sql clashes with a table
+// Sales as much as with a table sales.
+func CheckNames(srcs []Source, tables map[string]*table.Table) error {
+	byFold := make(map[string]*table.Table, len(tables))
+	for _, name := range slices.Sorted(maps.Keys(tables)) {
+		byFold[strings.ToLower(name)] = tables[name]
+	}
+	var errs []error
+	for _, s := range srcs {
+		t, clash := byFold[strings.ToLower(s.Name)]
+		if !clash {
+			continue
+		}
+		at := diag.Pos{File: s.File, Line: 1, Col: 1}
+		if t.Name == s.Name {
+			errs = append(errs, diag.Query.Errorf(at, "query %q has the name of the table loaded from %s; rename the file", s.Name, t.File))
+		} else {
+			errs = append(errs, diag.Query.Errorf(at, "query %q has the name of the table %q loaded from %s (SQL does not tell names apart by case); rename the file", s.Name, t.Name, t.File))
+		}
+	}
+	return diag.Join(errs...)
+}
+
 // Order sorts queries so that each runs after the queries it reads. A
 // query that reads itself, directly or through others, is an error.
 func Order(srcs []Source) ([]Source, error) {
