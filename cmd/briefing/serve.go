@@ -23,7 +23,9 @@ type serveCommand struct {
 	port int
 }
 
-func (c *serveCommand) usage() string { return "briefing serve [-p PORT] [--format text|json] [SITE_DIR]" }
+func (c *serveCommand) usage() string {
+	return "briefing serve [-p PORT] [--format text|json] [SITE_DIR]"
+}
 
 func (c *serveCommand) summary() string {
 	return "preview the briefing, rebuilding as sources change"

@@ -12,8 +12,8 @@ import (
 // pins.
 type versionCommand struct{}
 
-func (versionCommand) usage() string        { return "briefing version" }
-func (versionCommand) summary() string      { return "print the version" }
+func (versionCommand) usage() string       { return "briefing version" }
+func (versionCommand) summary() string     { return "print the version" }
 func (versionCommand) flags(*flag.FlagSet) {}
 
 func (versionCommand) run(e *env, args []string) error {
@@ -31,8 +31,8 @@ func (versionCommand) run(e *env, args []string) error {
 // helpCommand lists the commands, or shows one command's usage and flags.
 type helpCommand struct{}
 
-func (helpCommand) usage() string        { return "briefing help [COMMAND]" }
-func (helpCommand) summary() string      { return "show help for a command" }
+func (helpCommand) usage() string       { return "briefing help [COMMAND]" }
+func (helpCommand) summary() string     { return "show help for a command" }
 func (helpCommand) flags(*flag.FlagSet) {}
 
 func (helpCommand) run(e *env, args []string) error {
