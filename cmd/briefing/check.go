@@ -1,35 +1,51 @@
 package main
 
 import (
+	"flag"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/briefing-dev/briefing/internal/build"
 )
 
-const checkUsage = "briefing check [--format text|json] [--strict] [SITE_DIR]"
+// checkCommand loads and validates everything a build would (data,
+// queries, figures, charts, tables, content, templates, links between
+// pages) and writes nothing.
+type checkCommand struct {
+	problems
+	strict, quiet bool
+}
 
-// runCheck loads and validates everything a build would (data, queries,
-// figures, charts, tables, content, templates, links between pages) and
-// writes nothing.
-func runCheck(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("check", checkUsage, args, stdout, stderr)
-	strict := fs.Bool("strict", false, "treat warnings as errors")
-	quiet := fs.Bool("q", false, "print nothing when all is well")
-	format := formatFlag(fs)
+func (c *checkCommand) usage() string {
+	return "briefing check [--strict] [--format text|json] [-q] [SITE_DIR]"
+}
+
+func (c *checkCommand) summary() string { return "validate the briefing without writing anything" }
+
+func (c *checkCommand) flags(fs *flag.FlagSet) {
+	fs.BoolVar(&c.strict, "strict", false, "treat warnings as errors")
+	fs.BoolVar(&c.quiet, "q", false, "print nothing when all is well")
+	c.formatFlag(fs)
+}
+
+func (c *checkCommand) run(e *env, args []string) error {
+	siteDir, err := siteArg("check", args)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
-	b, err := parseAndOpen(fs, args, format, build.Options{}, nil)
+	b, err := e.open(siteDir, build.Options{}, nil, false)
 	if err != nil {
 		return err
 	}
 	defer b.Close()
-	if err := warn(b.res, b.siteAbs, *format == "json", *strict, stderr); err != nil {
+	res := b.res
+	if err := e.warn(res.Warnings, c.strict); err != nil {
 		return err
 	}
-	if !*quiet && *format == "text" {
-		fmt.Fprintf(stdout, "ok: %d pages, %d charts, %d tables, %d warnings in %s\n", b.res.Pages+b.res.RowPages,
-			len(b.res.Charts), len(b.res.Tables), len(b.res.Warnings), time.Since(start).Round(time.Millisecond))
+	if !c.quiet && !e.json {
+		fmt.Fprintf(e.stdout, "ok: %d pages, %d charts, %d tables, %d warnings in %s\n", res.Pages+res.RowPages,
+			len(res.Charts), len(res.Tables), len(res.Warnings), since(start))
 	}
 	return nil
 }

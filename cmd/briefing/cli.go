@@ -6,363 +6,192 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"runtime/debug"
 	"strings"
-	"time"
 
-	"github.com/briefing-dev/briefing/internal/build"
-	"github.com/briefing-dev/briefing/internal/chartimage"
 	"github.com/briefing-dev/briefing/internal/diag"
 )
 
-// Exit codes.
-const (
-	exitOK       = diag.ExitOK
-	exitSource   = diag.ExitSource
-	exitUsage    = diag.ExitUsage
-	exitInternal = diag.ExitInternal
-)
-
-// usageError is a mistake on the command line.
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
-
-type command struct {
-	name    string
-	summary string
-	usage   string
-	run     func(args []string, stdout, stderr io.Writer) error
+// A command is one subcommand: a small type whose fields are its flags.
+type command interface {
+	// usage is the synopsis, summary one line on what the command does.
+	usage() string
+	summary() string
+	// flags declares the command's flags on fs, bound to its fields.
+	flags(fs *flag.FlagSet)
+	// run does the work with the arguments left after the flags.
+	run(e *env, args []string) error
 }
 
-func commands() []command {
-	return []command{
-		{"build", "build the briefing site", "briefing build [-o DIR] [--base-url URL] [--single-file] [--strict] [--cache-dir DIR | --no-cache] [-q] [SITE_DIR]", runBuild},
-		{"email", "make (and send) the email edition", emailUsage, runEmail},
-		{"serve", "preview the briefing, rebuilding as sources change", serveUsage, runServe},
-		{"check", "validate the briefing without writing anything", checkUsage, runCheck},
-		{"new", "create a small working briefing in a new folder", newUsage, runNew},
-		{"version", "print the version", "briefing version", runVersion},
-		{"help", "show help for a command", "briefing help [COMMAND]", nil},
+// commands lists the subcommands, in the order help shows them.
+func commands() []struct {
+	name string
+	cmd  command
+} {
+	return []struct {
+		name string
+		cmd  command
+	}{
+		{"build", &buildCommand{}},
+		{"email", &emailCommand{}},
+		{"serve", &serveCommand{}},
+		{"check", &checkCommand{}},
+		{"new", &newCommand{}},
+		{"version", &versionCommand{}},
+		{"help", &helpCommand{}},
 	}
 }
 
+func lookup(name string) (command, bool) {
+	for _, c := range commands() {
+		if c.name == name {
+			return c.cmd, true
+		}
+	}
+	return nil, false
+}
+
+// env is what a command runs with: where to write, and how to print
+// problems. A command that reads a briefing sets site, so that problems
+// are printed with an excerpt of their source.
+type env struct {
+	stdout, stderr io.Writer
+	json           bool   // --format json
+	site           string // absolute site folder; "" until known
+}
+
+// run runs the command line args and returns the exit status. Every
+// problem, whatever the command, is printed by one printer (see report),
+// and the status comes from the problems' kinds (diag.ExitCode).
 func run(args []string, stdout, stderr io.Writer) int {
+	e := &env{stdout: stdout, stderr: stderr}
 	if len(args) == 0 {
 		printHelp(stderr)
-		return exitUsage
+		return diag.ExitUsage
 	}
-	name, rest := args[0], args[1:]
-	if name == "help" || name == "-h" || name == "--help" {
-		if len(rest) > 0 {
-			for _, c := range commands() {
-				if c.name == rest[0] && c.run != nil {
-					return exitCode(c.run([]string{"-h"}, stdout, stdout), stderr)
-				}
-			}
-			fmt.Fprintf(stderr, "briefing: unknown command %q\n", rest[0])
-			return exitUsage
-		}
-		printHelp(stdout)
-		return exitOK
+	name := args[0]
+	if name == "-h" || name == "-help" || name == "--help" {
+		name = "help"
 	}
-	for _, c := range commands() {
-		if c.name == name && c.run != nil {
-			return exitCode(c.run(rest, stdout, stderr), stderr)
-		}
+	c, ok := lookup(name)
+	if !ok {
+		return e.report(usagef("unknown command %q (run `briefing help`)", name))
 	}
-	fmt.Fprintf(stderr, "briefing: unknown command %q (run `briefing help`)\n", name)
-	return exitUsage
+	return e.report(e.runCommand(name, c, args[1:]))
+}
+
+// runCommand parses a command's flags and runs it. Asked for help (-h),
+// it prints the command's usage to stdout.
+func (e *env) runCommand(name string, c command, args []string) error {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // problems are reported by the printer
+	c.flags(fs)
+	err := fs.Parse(args)
+	if f, ok := c.(interface{ jsonOut() bool }); ok {
+		e.json = f.jsonOut()
+	}
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		printUsage(e.stdout, c, fs)
+		return nil
+	case err != nil:
+		return usagef("%s: %v (run `briefing help %s`)", name, err, name)
+	}
+	return c.run(e, fs.Args())
+}
+
+// report prints err, if any, and returns the exit status for it.
+func (e *env) report(err error) int {
+	if err != nil {
+		e.printer(e.stderr).Report(err)
+	}
+	return diag.ExitCode(err)
+}
+
+// printer prints problems to w as the command line asked: text with
+// source excerpts, or JSON lines.
+func (e *env) printer(w io.Writer) *diag.Printer {
+	return &diag.Printer{W: w, JSON: e.json, Prefix: "briefing: ", Source: e.readSource}
+}
+
+// readSource reads a file of the site for an excerpt, through an os.Root
+// so that an excerpt never shows a file outside the site.
+func (e *env) readSource(file string) ([]byte, error) {
+	if e.site == "" {
+		return nil, os.ErrNotExist
+	}
+	root, err := os.OpenRoot(e.site)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	return root.ReadFile(file)
+}
+
+// usagef is a mistake on the command line: a configuration problem with
+// no position, exit status 2.
+func usagef(format string, args ...any) error {
+	return diag.Config.Errorf(diag.Pos{}, format, args...)
 }
 
 func printHelp(w io.Writer) {
 	fmt.Fprintln(w, "briefing turns a folder of spreadsheets, TOML, markdown and chart definitions into a static briefing site.")
 	fmt.Fprintln(w, "\nUsage:\n  briefing COMMAND [flags]\n\nCommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.cmd.summary())
 	}
 	fmt.Fprintln(w, "\nRun `briefing help COMMAND` or `briefing COMMAND -h` for a command's flags.")
 	fmt.Fprintln(w, "Exit codes: 0 success, 1 error in the sources, 2 usage or configuration error, 3 internal or I/O failure.")
 }
 
-func exitCode(err error, stderr io.Writer) int {
-	if err == nil || errors.Is(err, flag.ErrHelp) {
-		return exitOK
+func printUsage(w io.Writer, c command, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "Usage: %s\n\n%s.\n", c.usage(), upperFirst(c.summary()))
+	n := 0
+	fs.VisitAll(func(*flag.Flag) { n++ })
+	if n > 0 {
+		fmt.Fprint(w, "\nFlags:\n")
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
 	}
-	var pr printed
-	if errors.As(err, &pr) && len(diag.Flatten(pr.err)) > 0 {
-		p := pr.printer(stderr)
-		for _, e := range diag.Flatten(pr.err) {
-			p.Print(e)
-		}
-	} else {
-		fmt.Fprintf(stderr, "briefing: %v\n", err)
-	}
-	var ue usageError
-	if errors.As(err, &ue) {
-		return exitUsage
-	}
-	return diag.ExitCode(err)
 }
 
-// printed is an error from a briefing's sources, with what is needed to
-// print it: the site folder (for source excerpts) and the format.
-type printed struct {
-	err     error
-	siteAbs string
-	json    bool
-}
-
-func (p printed) Error() string { return p.err.Error() }
-func (p printed) Unwrap() error { return p.err }
-
-func (p printed) printer(w io.Writer) *diag.Printer {
-	return &diag.Printer{W: w, JSON: p.json, Prefix: "briefing: ", Source: func(file string) ([]byte, error) {
-		root, err := os.OpenRoot(p.siteAbs)
-		if err != nil {
-			return nil, err
-		}
-		defer root.Close()
-		return root.ReadFile(file)
-	}}
-}
-
-// parseSiteArgs parses a command's flags and returns its one optional
-// argument, the site folder (default ".").
-func parseSiteArgs(fs *flag.FlagSet, args []string) (string, error) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return "", err
-		}
-		return "", usageError{err.Error()}
+func upperFirst(s string) string {
+	if s == "" {
+		return s
 	}
-	switch fs.NArg() {
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// formatFlag is --format: text (with source excerpts) or json.
+type formatFlag string
+
+func (f *formatFlag) String() string { return string(*f) }
+
+func (f *formatFlag) Set(s string) error {
+	if s != "text" && s != "json" {
+		return errors.New("want text or json")
+	}
+	*f = formatFlag(s)
+	return nil
+}
+
+// problems is the --format flag of the commands that read a briefing.
+type problems struct{ format formatFlag }
+
+func (p *problems) formatFlag(fs *flag.FlagSet) {
+	fs.Var(&p.format, "format", "how to print problems: `text` (with source excerpts) or json (one object per line, for CI annotations)")
+}
+
+func (p *problems) jsonOut() bool { return p.format == "json" }
+
+// siteArg returns a command's one optional argument, the site folder
+// (default ".").
+func siteArg(name string, args []string) (string, error) {
+	switch len(args) {
 	case 0:
 		return ".", nil
 	case 1:
-		return fs.Arg(0), nil
+		return args[0], nil
 	}
-	return "", usageError{fs.Name() + " takes one SITE_DIR, got " + strings.Join(fs.Args(), " ")}
-}
-
-// parseAndOpen parses a command's flags and builds the briefing in its
-// SITE_DIR, drawing static charts with images unless it is nil. format is
-// where the --format flag was bound; problems come back ready to print in
-// it.
-func parseAndOpen(fs *flag.FlagSet, args []string, format *string, opt build.Options, images *imageFlags) (*briefing, error) {
-	siteDir, err := parseSiteArgs(fs, args)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkFormat(*format); err != nil {
-		return nil, err
-	}
-	b, err := openBriefing(siteDir, opt, images, true)
-	if err != nil {
-		return nil, printed{err, absOr(siteDir), *format == "json"}
-	}
-	return b, nil
-}
-
-// formatFlag adds --format to a command.
-func formatFlag(fs *flag.FlagSet) *string {
-	return fs.String("format", "text", "how to print problems: text (with source excerpts) or json (one object per line, for CI annotations)")
-}
-
-func checkFormat(f string) error {
-	if f != "text" && f != "json" {
-		return usageError{fmt.Sprintf("--format %q: want text or json", f)}
-	}
-	return nil
-}
-
-// newFlags makes a command's flag set. Asked for help, it prints to
-// stdout; complaining about a bad flag, to stderr.
-func newFlags(name, usage string, args []string, stdout, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	for _, a := range args {
-		if a == "-h" || a == "-help" || a == "--help" {
-			fs.SetOutput(stdout)
-		}
-	}
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: %s\n\nFlags:\n", usage)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-func runBuild(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("build", commands()[0].usage, args, stdout, stderr)
-	var out, baseURL string
-	var quiet, strict, singleFile bool
-	fs.StringVar(&out, "o", "", "output `DIR` (default: output in site.toml, else SITE_DIR/output)")
-	fs.StringVar(&out, "out", "", "same as -o `DIR`")
-	fs.StringVar(&baseURL, "base-url", "", "`URL` the site is published at (overrides base_url in site.toml)")
-	fs.BoolVar(&quiet, "q", false, "print nothing on success")
-	fs.BoolVar(&singleFile, "single-file", false, "write each page with its CSS, scripts and images inside it")
-	fs.BoolVar(&strict, "strict", false, "treat warnings (values shown with a fallback, broken links) as errors")
-	format := formatFlag(fs)
-	images := addImageFlags(fs)
-	start := time.Now()
-	b, err := parseAndOpen(fs, args, format, build.Options{BaseURL: baseURL}, images)
-	if err != nil {
-		return err
-	}
-	defer b.Close()
-	res, siteAbs := b.res, b.siteAbs
-	if err := warn(res, siteAbs, *format == "json", strict, stderr); err != nil {
-		return err
-	}
-	outAbs, err := outputDir(siteAbs, out, res.Config.Output)
-	if err != nil {
-		return err
-	}
-	if err := build.CheckOutput(siteAbs, outAbs); err != nil {
-		return usageError{err.Error()}
-	}
-	files := res.Files
-	if singleFile {
-		if files, err = build.SingleFile(files); err != nil {
-			return err
-		}
-	}
-	if err := build.Write(outAbs, files); err != nil {
-		return err
-	}
-	if !quiet {
-		fmt.Fprintf(stdout, "built %d pages, %d charts, %d tables in %s → %s\n",
-			res.Pages+res.RowPages, len(res.Charts), len(res.Tables), time.Since(start).Round(time.Millisecond), display(outAbs))
-	}
-	return nil
-}
-
-// warn prints the build's warnings; under --strict they fail the build.
-func warn(res *build.Result, siteAbs string, json, strict bool, stderr io.Writer) error {
-	if len(res.Warnings) == 0 {
-		return nil
-	}
-	list := make([]error, len(res.Warnings))
-	for i, w := range res.Warnings {
-		list[i] = w
-	}
-	if strict {
-		for _, w := range res.Warnings {
-			w.Warning = false
-		}
-		return printed{diag.Join(list...), siteAbs, json}
-	}
-	p := printed{siteAbs: siteAbs, json: json}.printer(stderr)
-	for _, w := range res.Warnings {
-		w.Warning = true
-		p.Print(w)
-	}
-	return nil
-}
-
-func absOr(dir string) string {
-	if abs, err := filepath.Abs(dir); err == nil {
-		return abs
-	}
-	return dir
-}
-
-// briefing is a built briefing and what it was built from.
-type briefing struct {
-	root    *os.Root
-	siteAbs string
-	res     *build.Result
-	images  *chartimage.Service // nil when the command draws no charts
-}
-
-// Close releases the site folder and the chart-image service.
-func (b *briefing) Close() {
-	if b.images != nil {
-		b.images.Close()
-	}
-	b.root.Close()
-}
-
-// openBriefing builds the briefing in siteDir, reading it through an
-// os.Root. BRIEFING_ECHARTS names an echarts.min.js to use instead of the
-// site's own. With images, the build gets the chart-image service (package
-// chartimage), which res.Images then serves; with pages as well, the build
-// draws every chart on the pages as an SVG image.
-func openBriefing(siteDir string, opt build.Options, images *imageFlags, pages bool) (*briefing, error) {
-	siteAbs, err := filepath.Abs(siteDir)
-	if err != nil {
-		return nil, err
-	}
-	root, err := os.OpenRoot(siteAbs)
-	if err != nil {
-		return nil, usageError{fmt.Sprintf("cannot open site folder: %v", err)}
-	}
-	if p := os.Getenv("BRIEFING_ECHARTS"); p != "" {
-		if opt.ECharts, err = os.ReadFile(p); err != nil {
-			root.Close()
-			return nil, usageError{fmt.Sprintf("BRIEFING_ECHARTS: %v", err)}
-		}
-	}
-	if opt.Now == nil {
-		t, err := messageDate()
-		if err != nil {
-			root.Close()
-			return nil, usageError{err.Error()}
-		}
-		opt.Now = func() time.Time { return t }
-	}
-	b := &briefing{root: root, siteAbs: siteAbs}
-	if images != nil {
-		b.images = images.service(siteAbs)
-		opt.Images, opt.SkipStatic = b.images, !pages
-	}
-	res, err := build.Build(root.FS(), opt)
-	if err != nil {
-		b.Close()
-		return nil, err
-	}
-	b.res = res
-	return b, nil
-}
-
-// outputDir resolves -o (relative to the working directory) or the
-// configured output (relative to the site).
-func outputDir(siteAbs, flagOut, cfgOut string) (string, error) {
-	if flagOut != "" {
-		return filepath.Abs(flagOut)
-	}
-	if cfgOut == "" {
-		cfgOut = "output"
-	}
-	if filepath.IsAbs(cfgOut) {
-		return filepath.Clean(cfgOut), nil
-	}
-	return filepath.Join(siteAbs, filepath.FromSlash(cfgOut)), nil
-}
-
-func display(p string) string {
-	if wd, err := os.Getwd(); err == nil {
-		if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
-			return rel
-		}
-	}
-	return p
-}
-
-func runVersion(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("version", "briefing version", args, stdout, stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()}
-	}
-	v := "(devel)"
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
-		v = info.Main.Version
-	}
-	fmt.Fprintf(stdout, "briefing %s (ECharts %s)\n", v, build.EChartsVersion)
-	return nil
+	return "", usagef("%s takes one SITE_DIR, got %s", name, strings.Join(args, " "))
 }

@@ -202,42 +202,12 @@ func decode(p *multipart.Part) io.Reader {
 // TestEmailSend sends to a real SMTP server on loopback (aiosmtpd) and
 // checks that what arrives is what --dry-run shows, and that a refused
 // recipient, a wrong password and an untrusted certificate are clear
-// errors with a non-zero exit.
+// errors with exit status 3 (a failure to deliver, not a fault in the
+// sources).
 func TestEmailSend(t *testing.T) {
-	py := "/usr/bin/python3"
-	if err := exec.Command(py, "-c", "import aiosmtpd").Run(); err != nil {
-		if os.Getenv("BRIEFING_REQUIRE_SMTP") == "1" {
-			t.Fatalf("python3-aiosmtpd is required (BRIEFING_REQUIRE_SMTP=1): %v", err)
-		}
-		t.Skip("python3-aiosmtpd is not installed (apt-get install python3-aiosmtpd); skipping the SMTP test")
-	}
 	tmp := t.TempDir()
 	certFile, keyFile := selfSigned(t, tmp)
-	port := freePort(t)
-	inbox := filepath.Join(tmp, "inbox")
-	os.Mkdir(inbox, 0o755)
-	srv := exec.Command(py, "testdata/smtp/smtpd.py", "--port", fmt.Sprint(port), "--outdir", inbox,
-		"--password", "s3cret", "--cert", certFile, "--key", keyFile)
-	stdout, _ := srv.StdoutPipe()
-	srv.Stderr = os.Stderr
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Process.Kill(); srv.Wait() })
-	ready := make(chan bool, 1)
-	go func() {
-		s := bufio.NewScanner(stdout)
-		for s.Scan() {
-			if s.Text() == "READY" {
-				ready <- true
-			}
-		}
-	}()
-	select {
-	case <-ready:
-	case <-time.After(20 * time.Second):
-		t.Fatal("the SMTP server did not start")
-	}
+	port, inbox := startSMTPD(t, "--cert", certFile, "--key", keyFile)
 	smtp := fmt.Sprintf("\n[email.smtp]\nhost = \"127.0.0.1\"\nport = %d\nusername = \"briefing\"\npassword_env = \"TEST_SMTP_PASSWORD\"\ntls = \"required\"\nca_file = \"ca.pem\"\n", port)
 	dir := emailSite(t, smtp)
 	ca, _ := os.ReadFile(certFile)
@@ -267,23 +237,89 @@ func TestEmailSend(t *testing.T) {
 	}
 
 	_, stderr, code = runCLI(t, "email", "--send", "--to", "ok@example.org,refused@example.org", dir)
-	if code == 0 || !strings.Contains(stderr, "the server refused the recipient refused@example.org: 550") {
+	if code != 3 || !strings.Contains(stderr, "the server refused the recipient refused@example.org: 550") {
 		t.Errorf("refused recipient: exit %d, stderr %q", code, stderr)
 	}
 	t.Setenv("TEST_SMTP_PASSWORD", "wrong")
 	_, stderr, code = runCLI(t, "email", "--send", dir)
-	if code == 0 || !strings.Contains(stderr, "authentication as briefing failed: 535") {
+	if code != 3 || !strings.Contains(stderr, "authentication as briefing failed: 535") {
 		t.Errorf("wrong password: exit %d, stderr %q", code, stderr)
 	}
 	t.Setenv("TEST_SMTP_PASSWORD", "s3cret")
 	os.Remove(filepath.Join(dir, "ca.pem"))
 	os.WriteFile(filepath.Join(dir, "ca.pem"), otherCA(t), 0o644)
 	_, stderr, code = runCLI(t, "email", "--send", dir)
-	if code == 0 || !strings.Contains(stderr, "STARTTLS with 127.0.0.1") || !strings.Contains(stderr, "certificate") {
+	if code != 3 || !strings.Contains(stderr, "STARTTLS with 127.0.0.1") || !strings.Contains(stderr, "certificate") {
 		t.Errorf("untrusted certificate: exit %d, stderr %q", code, stderr)
 	}
 	if entries, _ := os.ReadDir(inbox); len(entries) != 2 { // 1.eml and its envelope
 		t.Errorf("the failed sends delivered something: %d files in the inbox", len(entries))
+	}
+}
+
+// startSMTPD starts the loopback SMTP server of testdata/smtp (aiosmtpd)
+// with extra arguments, and returns its port and the folder that receives
+// the messages.
+func startSMTPD(t *testing.T, extra ...string) (port int, inbox string) {
+	t.Helper()
+	py := "/usr/bin/python3"
+	if err := exec.Command(py, "-c", "import aiosmtpd").Run(); err != nil {
+		if os.Getenv("BRIEFING_REQUIRE_SMTP") == "1" {
+			t.Fatalf("python3-aiosmtpd is required (BRIEFING_REQUIRE_SMTP=1): %v", err)
+		}
+		t.Skip("python3-aiosmtpd is not installed (apt-get install python3-aiosmtpd); skipping the SMTP test")
+	}
+	port = freePort(t)
+	inbox = filepath.Join(t.TempDir(), "inbox")
+	os.Mkdir(inbox, 0o755)
+	args := append([]string{"testdata/smtp/smtpd.py", "--port", fmt.Sprint(port), "--outdir", inbox, "--password", "s3cret"}, extra...)
+	srv := exec.Command(py, args...)
+	stdout, _ := srv.StdoutPipe()
+	srv.Stderr = os.Stderr
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Process.Kill(); srv.Wait() })
+	ready := make(chan bool, 1)
+	go func() {
+		s := bufio.NewScanner(stdout)
+		for s.Scan() {
+			if s.Text() == "READY" {
+				ready <- true
+			}
+		}
+	}()
+	select {
+	case <-ready:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the SMTP server did not start")
+	}
+	return port, inbox
+}
+
+// TestEmailNoSTARTTLS: with the default tls = "starttls", a server that
+// offers no STARTTLS gets nothing (exit 2, at [email.smtp]); the site must
+// choose plaintext with tls = "none".
+func TestEmailNoSTARTTLS(t *testing.T) {
+	port, inbox := startSMTPD(t) // no certificate: no STARTTLS
+	smtp := fmt.Sprintf("\n[email.smtp]\nhost = \"127.0.0.1\"\nport = %d\n", port)
+	dir := emailSite(t, smtp)
+	_, stderr, code := runCLI(t, "email", "--send", dir)
+	first, _, _ := strings.Cut(stderr, "\n")
+	want := regexp.MustCompile(`^briefing: site.toml:\d+:\d+: 127\.0\.0\.1:\d+ offers no STARTTLS: not sending the briefing in plaintext \(set tls = "none" in \[email.smtp\] to allow it\)$`)
+	if code != 2 || !want.MatchString(first) {
+		t.Errorf("no STARTTLS: exit %d, first line %q; want exit 2 and %s", code, first, want)
+	}
+	if entries, _ := os.ReadDir(inbox); len(entries) != 0 {
+		t.Fatalf("a message went out in plaintext: %d files in the inbox", len(entries))
+	}
+
+	dir = emailSite(t, smtp+"tls = \"none\"\n")
+	if _, stderr, code := runCLI(t, "email", "--send", "-q", dir); code != 0 {
+		t.Fatalf("tls = \"none\": exit %d\n%s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(inbox, "1.eml")); err != nil {
+		t.Errorf("with tls = \"none\" the message did not arrive: %v", err)
 	}
 }
 

@@ -32,7 +32,9 @@ func (f *imageFlags) service(siteAbs string) *chartimage.Service {
 		dir = os.Getenv("BRIEFING_CACHE_DIR")
 	}
 	if dir != "" {
-		dir = absOr(dir)
+		if abs, err := filepath.Abs(dir); err == nil {
+			dir = abs
+		}
 	}
 	def := ""
 	if d, err := os.UserCacheDir(); err == nil {

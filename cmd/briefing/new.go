@@ -1,44 +1,46 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/briefing-dev/briefing/internal/build"
+	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/scaffold"
 	"github.com/briefing-dev/briefing/internal/site"
 )
 
-const newUsage = "briefing new [--title TEXT] [--templates] [--force] DIR"
+// newCommand scaffolds a small briefing that builds and serves at once.
+type newCommand struct {
+	title            string
+	templates, force bool
+}
 
-// runNew scaffolds a small briefing that builds and serves at once.
-func runNew(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("new", newUsage, args, stdout, stderr)
-	title := fs.String("title", "", "the briefing's title")
-	templates := fs.Bool("templates", false, "also copy the default templates into templates/, to edit")
-	force := fs.Bool("force", false, "add the files to a folder that is not empty (never overwriting a file)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()}
+func (c *newCommand) usage() string { return "briefing new [--title TEXT] [--templates] [--force] DIR" }
+
+func (c *newCommand) summary() string { return "create a small working briefing in a new folder" }
+
+func (c *newCommand) flags(fs *flag.FlagSet) {
+	fs.StringVar(&c.title, "title", "", "the briefing's title")
+	fs.BoolVar(&c.templates, "templates", false, "also copy the default templates into templates/, to edit")
+	fs.BoolVar(&c.force, "force", false, "add the files to a folder that is not empty (never overwriting a file)")
+}
+
+func (c *newCommand) run(e *env, args []string) error {
+	if len(args) != 1 {
+		return usagef("new takes one DIR: %s", c.usage())
 	}
-	if fs.NArg() != 1 {
-		return usageError{"new takes one DIR: " + newUsage}
-	}
-	opt := scaffold.Options{Title: *title, Force: *force}
-	if *templates {
+	dir := args[0]
+	opt := scaffold.Options{Title: c.title, Force: c.force}
+	if c.templates {
 		opt.Templates = site.DefaultTemplates()
 	}
-	written, err := scaffold.Write(fs.Arg(0), opt)
+	written, err := scaffold.Write(dir, opt)
 	if err != nil {
-		return usageError{err.Error()}
+		return diag.Output.Wrap(diag.Pos{}, err) // the folder is refused, or cannot be written
 	}
-	dir := fs.Arg(0)
-	fmt.Fprintf(stdout, "created %s with %d files: %s\n", dir, len(written), strings.Join(written, ", "))
-	fmt.Fprintf(stdout, "next: npm install --prefix %s echarts@%s && briefing serve %s\n", dir, build.EChartsVersion, dir)
+	fmt.Fprintf(e.stdout, "created %s with %d files: %s\n", dir, len(written), strings.Join(written, ", "))
+	fmt.Fprintf(e.stdout, "next: npm install --prefix %s echarts@%s && briefing serve %s\n", dir, build.EChartsVersion, dir)
 	return nil
 }

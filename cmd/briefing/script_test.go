@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -57,8 +59,32 @@ func TestScripts(t *testing.T) {
 			"sametree":  cmdSametree,
 			"httpwait":  cmdHTTPWait,
 			"editwatch": cmdEditWatch,
+			"fails":     cmdFails,
 		},
 	})
+}
+
+// fails CODE PROG [ARGS...] runs PROG like exec and succeeds when it
+// exits with status CODE, where `! exec` accepts any failure. stdout and
+// stderr are kept for the commands that follow.
+func cmdFails(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: fails CODE PROG [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil || want == 0 {
+		ts.Fatalf("fails: CODE must be a non-zero exit status, got %q", args[0])
+	}
+	err = ts.Exec(args[1], args[2:]...)
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		ts.Fatalf("%s succeeded; want exit status %d", args[1], want)
+	case !errors.As(err, &ee):
+		ts.Fatalf("%s: %v", args[1], err)
+	case ee.ExitCode() != want:
+		ts.Fatalf("%s: exit status %d, want %d", args[1], ee.ExitCode(), want)
+	}
 }
 
 // mkxlsx OUT SHEET CSV [SHEET CSV ...] writes a workbook whose sheets hold

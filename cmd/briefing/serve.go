@@ -1,12 +1,13 @@
 package main
 
 import (
+	"flag"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -15,46 +16,76 @@ import (
 	"github.com/briefing-dev/briefing/internal/preview"
 )
 
-const serveUsage = "briefing serve [-p PORT] [--cache-dir DIR | --no-cache] [SITE_DIR]"
+// serveCommand serves the briefing on loopback, rebuilding on every
+// change.
+type serveCommand struct {
+	problems
+	port   int
+	images *imageFlags
+}
 
-// runServe serves the briefing on loopback, rebuilding on every change.
-func runServe(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("serve", serveUsage, args, stdout, stderr)
-	port := fs.Int("p", 8080, "`PORT` to listen on (0: any free port)")
-	fs.IntVar(port, "port", 8080, "same as -p")
-	images := addImageFlags(fs)
-	siteDir, err := parseSiteArgs(fs, args)
+func (c *serveCommand) usage() string {
+	return "briefing serve [-p PORT] [--cache-dir DIR | --no-cache] [--format text|json] [SITE_DIR]"
+}
+
+func (c *serveCommand) summary() string {
+	return "preview the briefing, rebuilding as sources change"
+}
+
+func (c *serveCommand) flags(fs *flag.FlagSet) {
+	fs.IntVar(&c.port, "p", 8080, "`PORT` to listen on (0: any free port)")
+	fs.IntVar(&c.port, "port", 8080, "same as -p")
+	c.images = addImageFlags(fs)
+	c.formatFlag(fs)
+}
+
+func (c *serveCommand) run(e *env, args []string) error {
+	siteDir, err := siteArg("serve", args)
 	if err != nil {
+		return err
+	}
+	if e.site, err = filepath.Abs(siteDir); err != nil {
 		return err
 	}
 	opt := build.Options{}
 	if p := os.Getenv("BRIEFING_ECHARTS"); p != "" {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return usageError{fmt.Sprintf("BRIEFING_ECHARTS: %v", err)}
+		if opt.ECharts, err = os.ReadFile(p); err != nil {
+			return usagef("BRIEFING_ECHARTS: %v", err)
 		}
-		opt.ECharts = b
 	}
-	opt.Images = images.service(absOr(siteDir))
+	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(c.port)))
+	if err != nil {
+		return usagef("cannot listen: %v", err)
+	}
+	defer ln.Close()
+	opt.Images = c.images.service(e.site)
 	defer opt.Images.Close()
 	srv, err := preview.New(siteDir, opt)
 	if err != nil {
 		return err
 	}
-	srv.OnBuild = func(took time.Duration, err error) {
-		if err != nil {
-			n := len(diag.Flatten(err))
-			fmt.Fprintf(stderr, "%s build failed (%d problems); serving the last good pages:\n%s", time.Now().Format("15:04:05"), n, srv.Problem())
-			return
-		}
-		fmt.Fprintf(stdout, "%s built in %s\n", time.Now().Format("15:04:05"), took.Round(time.Millisecond))
-	}
+	srv.OnBuild = func(took time.Duration, err error) { e.built(took, err) }
 	srv.Build()
-	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(*port)))
-	if err != nil {
-		return usageError{fmt.Sprintf("cannot listen: %v", err)}
+	fmt.Fprintf(e.stdout, "serving %s at http://%s/ (Ctrl-C to stop)\n", siteDir, ln.Addr())
+	return serveUntilStopped(srv, ln)
+}
+
+// built reports one rebuild: the time it took, or its problems, printed
+// as every command prints them.
+func (e *env) built(took time.Duration, err error) {
+	now := time.Now().Format("15:04:05")
+	if err == nil {
+		fmt.Fprintf(e.stdout, "%s built in %s\n", now, took.Round(time.Millisecond))
+		return
 	}
-	fmt.Fprintf(stdout, "serving %s at http://%s/ (Ctrl-C to stop)\n", siteDir, ln.Addr())
+	if !e.json {
+		fmt.Fprintf(e.stderr, "%s build failed (%d problems); serving the last good pages:\n", now, len(diag.Problems(err)))
+	}
+	e.printer(e.stderr).Report(err)
+}
+
+// serveUntilStopped serves and watches until an interrupt or a failure.
+func serveUntilStopped(srv *preview.Server, ln net.Listener) error {
 	stop := make(chan struct{})
 	watchErr := make(chan error, 1)
 	go func() { watchErr <- srv.Watch(stop) }()
@@ -64,6 +95,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt)
 	defer signal.Stop(sig)
+	var err error
 	select {
 	case <-sig:
 	case err = <-watchErr:

@@ -268,10 +268,8 @@ func runQueries(fsys fs.FS, db *query.DB, tables map[string]*table.Table) error 
 	if err != nil {
 		return err
 	}
-	for _, s := range srcs {
-		if t, clash := tables[s.Name]; clash {
-			return diag.Query.Errorf(diag.Pos{File: s.File, Line: 1, Col: 1}, "query %q has the name of the table loaded from %s; rename the file", s.Name, t.File)
-		}
+	if err := query.CheckNames(srcs, tables); err != nil {
+		return err
 	}
 	if srcs, err = query.Order(srcs); err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/site"
 )
 
@@ -146,14 +147,14 @@ func checkReplaceable(root *os.Root, name, full string) (bool, error) {
 		return false, err
 	}
 	if !info.IsDir() {
-		return false, fmt.Errorf("output %s exists and is not a directory", full)
+		return false, diag.Output.Errorf(diag.Pos{}, "output %s exists and is not a directory", full)
 	}
 	entries, err := fs.ReadDir(root.FS(), name)
 	if err != nil {
 		return false, err
 	}
 	if len(entries) > 0 && !slices.ContainsFunc(entries, func(e fs.DirEntry) bool { return e.Name() == Marker }) {
-		return false, fmt.Errorf("output directory %s is not empty and was not written by briefing (no %s file); refusing to replace it", full, Marker)
+		return false, diag.Output.Errorf(diag.Pos{}, "output directory %s is not empty and was not written by briefing (no %s file); refusing to replace it", full, Marker)
 	}
 	return true, nil
 }

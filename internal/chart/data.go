@@ -341,18 +341,20 @@ func firstNonEmpty(a ...string) string {
 	return ""
 }
 
+// defaultFormat is the format of a series' values when the spec names
+// none: a count is a whole number, and a "last" of a column that is not a
+// number plots the number behind it; other values keep their kind's
+// format.
 func defaultFormat(explicit string, k table.Kind, agg string) string {
 	switch {
 	case explicit != "":
 		return explicit
 	case agg == "count":
 		return "integer"
-	case k == table.Money:
-		return "money"
-	case k == table.Percent:
-		return "percent"
+	case !k.IsNumeric():
+		return "number"
 	}
-	return "number"
+	return format.ForKind(k)
 }
 
 // label is the display text of a category or series value.

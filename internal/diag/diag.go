@@ -62,8 +62,8 @@ const (
 	Table                // tables/*.toml
 	Content              // content/*.md
 	Template             // templates/*.html
-	Output               // the output folder, refused or unwritable
-	Internal             // a failure of the tool or the machine (I/O)
+	Output               // an output folder refused: it would overwrite the sources, or a folder briefing did not write
+	Internal             // a failure of the tool or the machine (I/O, such as an output folder that cannot be written)
 )
 
 var kindNames = [...]string{"briefing", "config", "data", "query", "figure", "chart", "table", "content", "template", "output", "internal"}
@@ -129,18 +129,11 @@ func (e *Error) Error() string {
 	return e.Pos.String() + ": " + e.Msg
 }
 
-// ExitCode is the exit status for err: 0 for nil, the worst of the kinds
-// of the positioned errors it holds, and ExitInternal for any other error.
+// ExitCode is the exit status for err: 0 for nil, else the worst of the
+// kinds of the problems it holds (see Problems).
 func ExitCode(err error) int {
-	if err == nil {
-		return ExitOK
-	}
-	list := Flatten(err)
-	if len(list) == 0 {
-		return ExitInternal
-	}
 	code := ExitOK
-	for _, e := range list {
+	for _, e := range Problems(err) {
 		code = max(code, e.Kind.ExitCode())
 	}
 	return code
@@ -176,6 +169,8 @@ func LineCol(src []byte, off int) (line, col int) {
 	return line, col
 }
 
-// IsSource reports whether err holds problems at positions in the sources
-// (one *Error or a List of them) rather than an I/O or internal failure.
+// IsSource reports whether err holds at least one *Error: a problem
+// already placed in the briefing's files, which needs no further position.
+// It looks through wrapping, List and errors.Join. The kind is not
+// consulted: an Internal *Error counts too.
 func IsSource(err error) bool { return len(Flatten(err)) > 0 }

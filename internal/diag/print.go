@@ -2,7 +2,6 @@ package diag
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -28,27 +27,19 @@ func (l List) Error() string {
 	return strings.Join(lines, "\n")
 }
 
-// Join returns nil, the one error, or a List of the errors given, in
-// order. Errors that are not *Error are kept as their message.
+// Join returns nil, the one *Error, or a List of the *Error values in errs,
+// in order. An error that holds something other than *Error values (an I/O
+// or internal failure) outranks them: the first such error is returned
+// instead, as it is.
 func Join(errs ...error) error {
 	var l List
 	var other error
 	for _, err := range errs {
-		if err == nil {
-			continue
+		list, rest := split(err)
+		if len(rest) > 0 && other == nil {
+			other = err
 		}
-		var list List
-		var e *Error
-		switch {
-		case errors.As(err, &list):
-			l = append(l, list...)
-		case errors.As(err, &e):
-			l = append(l, e)
-		default:
-			if other == nil {
-				other = err
-			}
-		}
+		l = append(l, list...)
 	}
 	if other != nil {
 		return other // an I/O or internal failure outranks source errors
@@ -62,17 +53,48 @@ func Join(errs ...error) error {
 	return l
 }
 
-// Flatten lists the positioned errors in err.
+// Flatten lists the *Error values in err, in order: err itself, the
+// members of a List, or those found by unwrapping (errors.Join and %w
+// included). An *Error's own wrapped error is not searched.
 func Flatten(err error) []*Error {
-	var l List
-	if errors.As(err, &l) {
-		return l
+	list, _ := split(err)
+	return list
+}
+
+// Problems lists every problem in err: its *Error values, then each part
+// that holds none (an I/O or internal failure) as an Internal *Error
+// without a position. A nil err has none.
+func Problems(err error) []*Error {
+	list, other := split(err)
+	for _, o := range other {
+		list = append(list, &Error{Kind: Internal, Msg: o.Error(), Err: o})
 	}
-	var e *Error
-	if errors.As(err, &e) {
-		return []*Error{e}
+	return list
+}
+
+// split separates the *Error values in err from the parts that hold none.
+// A wrapper around errors that hold *Error values gives those; a wrapper
+// around none is kept whole, so its message keeps its context.
+func split(err error) (list []*Error, other []error) {
+	switch x := err.(type) {
+	case nil:
+		return nil, nil
+	case *Error:
+		return []*Error{x}, nil
+	case List:
+		return x, nil
+	case interface{ Unwrap() []error }:
+		for _, e := range x.Unwrap() {
+			l, o := split(e)
+			list, other = append(list, l...), append(other, o...)
+		}
+		return list, other
+	case interface{ Unwrap() error }:
+		if l, o := split(x.Unwrap()); len(l) > 0 {
+			return l, o
+		}
 	}
-	return nil
+	return nil, []error{err}
 }
 
 // Code names the kind of problem, for CI annotations.
@@ -92,6 +114,13 @@ type Printer struct {
 	JSON   bool                              // one JSON object per line
 	Source func(file string) ([]byte, error) // reads a source file for excerpts; nil for none
 	Prefix string                            // before each line for people, e.g. "briefing: "
+}
+
+// Report writes every problem in err (see Problems).
+func (p *Printer) Report(err error) {
+	for _, e := range Problems(err) {
+		p.Print(e)
+	}
 }
 
 // Print writes one problem: a short line and, for people, an excerpt of

@@ -11,6 +11,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/briefing-dev/briefing/internal/config"
+	"github.com/briefing-dev/briefing/internal/diag"
 )
 
 // SMTP says how to reach the mail server.
@@ -19,15 +22,55 @@ type SMTP struct {
 	Port     int
 	Username string // empty: no authentication
 	Password string
-	TLS      string // starttls, required or none
-	RootCAs  *x509.CertPool
+	TLS      string         // starttls or required (the same: TLS or nothing), or none (plaintext)
+	RootCAs  *x509.CertPool // nil: the system's
 	Timeout  time.Duration
 }
 
-// Send delivers msg to rcpt. It upgrades to TLS with STARTTLS when the
-// server offers it (and refuses to go on without it when TLS is
-// "required"), authenticates with PLAIN or LOGIN, and names the recipient
-// the server refused, if it refuses one.
+// Transport reads [email.smtp] of site.toml: the server, the login, and
+// the certificates to trust. password is the secret that password_env
+// names, which the caller reads from the environment; readFile reads
+// ca_file from the site folder. A ca_file adds to the system's roots.
+func Transport(cfg *config.Site, password string, readFile func(name string) ([]byte, error)) (SMTP, error) {
+	c := cfg.Email.SMTP
+	s := SMTP{Host: c.Host, Port: c.Port, Username: c.Username, Password: password, TLS: c.TLS}
+	if c.Host == "" {
+		return s, diag.Config.Errorf(keyPos(cfg, "email", "smtp", "host"), "no SMTP server: set host in [email.smtp] of site.toml")
+	}
+	if c.Username != "" && password == "" {
+		return s, diag.Config.Errorf(keyPos(cfg, "email", "smtp", "password_env"), "no SMTP password for %s: set the environment variable %s", c.Username, c.PasswordEnv)
+	}
+	if c.CAFile == "" {
+		return s, nil
+	}
+	at := keyPos(cfg, "email", "smtp", "ca_file")
+	pem, err := readFile(c.CAFile)
+	if err != nil {
+		return s, diag.Config.Errorf(at, "ca_file: %v", err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool() // no system roots here: the file's alone
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return s, diag.Config.Errorf(at, "ca_file: no PEM certificate in %s", c.CAFile)
+	}
+	s.RootCAs = pool
+	return s, nil
+}
+
+// NoTLSError is a server that offers no STARTTLS to a site that did not
+// choose plaintext.
+type NoTLSError struct{ Addr string }
+
+func (e *NoTLSError) Error() string {
+	return fmt.Sprintf("%s offers no STARTTLS: not sending the briefing in plaintext (set tls = \"none\" in [email.smtp] to allow it)", e.Addr)
+}
+
+// Send delivers msg to rcpt. Unless TLS is "none", it upgrades to TLS with
+// STARTTLS and refuses to go on without it (a *NoTLSError); it
+// authenticates with PLAIN or LOGIN, and names the recipient the server
+// refused, if it refuses one.
 func Send(cfg SMTP, from string, rcpt []string, msg []byte) error {
 	if cfg.Host == "" {
 		return errors.New("no SMTP server: set host in [email.smtp] of site.toml")
@@ -51,18 +94,16 @@ func Send(cfg SMTP, from string, rcpt []string, msg []byte) error {
 	if err := c.Hello("localhost"); err != nil {
 		return fmt.Errorf("%s: %w", addr, err)
 	}
-	tlsOn := false
-	if ok, _ := c.Extension("STARTTLS"); ok && cfg.TLS != "none" {
+	if cfg.TLS != "none" {
+		if ok, _ := c.Extension("STARTTLS"); !ok {
+			return &NoTLSError{Addr: addr}
+		}
 		if err := c.StartTLS(&tls.Config{ServerName: cfg.Host, RootCAs: cfg.RootCAs, MinVersion: tls.VersionTLS12}); err != nil {
 			return fmt.Errorf("STARTTLS with %s failed: %w", addr, err)
 		}
-		tlsOn = true
-	}
-	if cfg.TLS == "required" && !tlsOn {
-		return fmt.Errorf("%s does not offer STARTTLS, and tls = \"required\": not sending", addr)
 	}
 	if cfg.Username != "" {
-		if err := authenticate(c, cfg, tlsOn); err != nil {
+		if err := authenticate(c, cfg); err != nil {
 			return err
 		}
 	}
@@ -87,13 +128,12 @@ func Send(cfg SMTP, from string, rcpt []string, msg []byte) error {
 	return c.Quit()
 }
 
-func authenticate(c *smtp.Client, cfg SMTP, tlsOn bool) error {
+// authenticate logs in; Send has made sure the line is encrypted unless
+// the site chose plaintext.
+func authenticate(c *smtp.Client, cfg SMTP) error {
 	ok, params := c.Extension("AUTH")
 	if !ok {
 		return fmt.Errorf("%s offers no authentication, but a username is set", cfg.Host)
-	}
-	if !tlsOn && cfg.TLS != "none" && !isLoopback(cfg.Host) {
-		return fmt.Errorf("refusing to send the password to %s without TLS (set tls = \"none\" to allow it)", cfg.Host)
 	}
 	mechs := strings.Fields(strings.ToUpper(params))
 	var a smtp.Auth
@@ -111,16 +151,8 @@ func authenticate(c *smtp.Client, cfg SMTP, tlsOn bool) error {
 	return nil
 }
 
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// plainAuth is AUTH PLAIN. net/smtp's own refuses loopback servers
-// without TLS only by name; the TLS decision is made in authenticate.
+// plainAuth is AUTH PLAIN. net/smtp's own refuses servers without TLS
+// other than localhost by name; the TLS decision is made in Send.
 type plainAuth struct{ user, pass string }
 
 func (a plainAuth) Start(*smtp.ServerInfo) (string, []byte, error) {

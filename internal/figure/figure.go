@@ -28,6 +28,8 @@ import (
 
 	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/expr"
+	"github.com/briefing-dev/briefing/internal/format"
+	"github.com/briefing-dev/briefing/internal/order"
 	"github.com/briefing-dev/briefing/internal/query"
 	"github.com/briefing-dev/briefing/internal/table"
 	"github.com/briefing-dev/briefing/internal/tomlpos"
@@ -114,18 +116,36 @@ func Load(fsys fs.FS, db *query.DB, formatOK func(spec string, k table.Kind) err
 	if _, err := tomlpos.Decode(diag.Figure, File, src, &specs); err != nil {
 		return nil, err
 	}
-	c := &computer{specs: specs, src: src, ix: tomlpos.New(File, src), db: db, set: &Set{byName: map[string]*Figure{}}, state: map[string]int{}, formatOK: formatOK}
+	c := &computer{specs: specs, src: src, ix: tomlpos.New(File, src), db: db, set: &Set{byName: map[string]*Figure{}}, formatOK: formatOK}
 	names := make([]string, 0, len(specs))
 	for n := range specs {
 		names = append(names, n)
 	}
 	slices.Sort(names)
+	names, cycle := order.Sort(names, c.dependencies)
+	if cycle != nil {
+		return nil, diag.Figure.Errorf(c.ix.Key(cycle[0]), "figure %q depends on itself: %s", cycle[0], order.Path(cycle))
+	}
 	for _, n := range names {
-		if _, err := c.compute(n, nil); err != nil {
+		if _, err := c.compute(n); err != nil {
 			return nil, err
 		}
 	}
 	return c.set, nil
+}
+
+// dependencies lists the figures an expr figure names. A figure whose
+// expression does not parse has none here; compute reports it.
+func (c *computer) dependencies(name string) []string {
+	if c.specs[name].Expr == "" {
+		return nil
+	}
+	n, err := expr.Parse(c.specs[name].Expr)
+	if err != nil {
+		return nil
+	}
+	names, _ := expr.Names(n)
+	return names
 }
 
 type computer struct {
@@ -134,21 +154,17 @@ type computer struct {
 	ix       *tomlpos.Index
 	db       *query.DB
 	set      *Set
-	state    map[string]int // 1 computing, 2 done
 	formatOK func(string, table.Kind) error
 }
 
-func (c *computer) compute(name string, chain []string) (*Figure, error) {
+// compute computes a figure once. Load calls it in dependency order, so
+// the figures an expression names are already computed.
+func (c *computer) compute(name string) (*Figure, error) {
 	if f, ok := c.set.byName[name]; ok {
 		return f, nil
 	}
 	s := c.specs[name]
 	at := c.ix.Key(name)
-	if c.state[name] == 1 {
-		cycle := chain[slices.Index(chain, name):] // from where the cycle starts
-		return nil, diag.Figure.Errorf(at, "figure %q depends on itself: %s", name, strings.Join(append(cycle, name), " → "))
-	}
-	c.state[name] = 1
 	if !validName.MatchString(name) {
 		return nil, diag.Figure.Errorf(at, "figure name %q: use lower-case letters, digits and _", name)
 	}
@@ -160,21 +176,20 @@ func (c *computer) compute(name string, chain []string) (*Figure, error) {
 	if s.SQL != "" {
 		err = c.fromSQL(f, s)
 	} else {
-		err = c.fromExpr(f, s, append(chain, name))
+		err = c.fromExpr(f, s)
 	}
 	if err != nil {
 		return nil, err
 	}
 	f.Format = s.Format
 	if f.Format == "" {
-		f.Format = DefaultFormat(f.Kind)
+		f.Format = format.ForKind(f.Kind)
 	}
 	if c.formatOK != nil && !f.Missing {
 		if err := c.formatOK(f.Format, f.Kind); err != nil {
 			return nil, diag.Figure.Errorf(c.ix.Value(name, "format"), "figure %q: %v", name, err)
 		}
 	}
-	c.state[name] = 2
 	c.set.byName[name] = f
 	return f, nil
 }
@@ -232,15 +247,13 @@ func (c *computer) fromSQL(f *Figure, s *Spec) error {
 	return nil
 }
 
-func (c *computer) fromExpr(f *Figure, s *Spec, chain []string) error {
+func (c *computer) fromExpr(f *Figure, s *Spec) error {
 	pos := c.ix.Value(f.Name, "expr")
 	start := c.textStart(f.Name, "expr")
 	at := func(off int) diag.Pos { return within(start, s.Expr, off) }
 	n, err := expr.Parse(s.Expr)
 	if err != nil {
-		var ee *expr.Error
-		errors.As(err, &ee)
-		return diag.Figure.Errorf(at(ee.Off), "figure %q: %s", f.Name, ee.Msg)
+		return exprError(f.Name, pos, at, err)
 	}
 	f.Kind = table.Number
 	if s.Type != "" {
@@ -253,7 +266,7 @@ func (c *computer) fromExpr(f *Figure, s *Spec, chain []string) error {
 		if _, ok := c.specs[dep]; !ok {
 			return diag.Figure.Errorf(at(offs[i]), "figure %q: unknown figure %q", f.Name, dep)
 		}
-		d, err := c.compute(dep, chain)
+		d, err := c.compute(dep)
 		if err != nil {
 			return err
 		}
@@ -266,17 +279,24 @@ func (c *computer) fromExpr(f *Figure, s *Spec, chain []string) error {
 	}
 	v, err := expr.Eval(n, c.set.Env())
 	if err != nil {
-		var ee *expr.Error
-		if errors.As(err, &ee) {
-			return diag.Figure.Errorf(at(ee.Off), "figure %q: %s", f.Name, ee.Msg)
-		}
-		return diag.Figure.Errorf(pos, "figure %q: %v", f.Name, err)
+		return exprError(f.Name, pos, at, err)
 	}
 	if v.IsText {
 		f.Kind = table.Text
 	}
 	f.Value = v
 	return nil
+}
+
+// exprError places an error of the expr language at the offset it names
+// (at turns an offset into a position), and any other error at pos, the
+// expression's value.
+func exprError(name string, pos diag.Pos, at func(off int) diag.Pos, err error) error {
+	var ee *expr.Error
+	if errors.As(err, &ee) {
+		return diag.Figure.Errorf(at(ee.Off), "figure %q: %s", name, ee.Msg)
+	}
+	return diag.Figure.Errorf(pos, "figure %q: %v", name, err)
 }
 
 // textStart returns where the text of the string value of key begins in
@@ -321,21 +341,6 @@ func within(start diag.Pos, text string, off int) diag.Pos {
 	return start
 }
 
-// DefaultFormat is the format a value of kind k gets when none is named.
-func DefaultFormat(k table.Kind) string {
-	switch k {
-	case table.Money:
-		return "money"
-	case table.Percent:
-		return "percent"
-	case table.Month:
-		return "month"
-	case table.Quarter:
-		return "quarter"
-	case table.Date:
-		return "date"
-	case table.Text:
-		return "text"
-	}
-	return "number"
-}
+// DefaultFormat is the format a value of kind k gets when none is named:
+// format.ForKind, kept here for the callers that format figures.
+func DefaultFormat(k table.Kind) string { return format.ForKind(k) }

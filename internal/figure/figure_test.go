@@ -2,6 +2,7 @@ package figure
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -360,5 +361,20 @@ fallback = "n/a"
 	// A missing figure has no value to give to other expressions.
 	if _, ok, err := set.Env()("n"); !ok || err == nil {
 		t.Errorf(`Env("n") = %v, %v; want an error`, ok, err)
+	}
+}
+
+// An expression error that is not an *expr.Error (a limit, a failure of
+// the language's own) is placed at the expression, not dereferenced.
+func TestExprErrorOfAnyType(t *testing.T) {
+	pos := diag.Pos{File: File, Line: 4, Col: 8}
+	at := func(off int) diag.Pos { return diag.Pos{File: File, Line: 4, Col: 9 + off} }
+	err := exprError("deep", pos, at, errors.New("expression nested too deep"))
+	if got, want := err.Error(), `figures.toml:4:8: figure "deep": expression nested too deep`; got != want {
+		t.Errorf("plain error: %s\nwant %s", got, want)
+	}
+	err = exprError("bad", pos, at, fmt.Errorf("parsing: %w", &expr.Error{Off: 3, Msg: "unexpected )"}))
+	if got, want := err.Error(), `figures.toml:4:12: figure "bad": unexpected )`; got != want {
+		t.Errorf("expr error: %s\nwant %s", got, want)
 	}
 }

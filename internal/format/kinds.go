@@ -89,3 +89,24 @@ func Check(sp Spec, k table.Kind) error {
 	_, err := Default.Show(sp, k, probe)
 	return err
 }
+
+// ForKind names the format a value of kind k gets when a figure, a table
+// column or a chart names none: money as money, a month as a month, text
+// as it is. It is the one place that default is decided.
+func ForKind(k table.Kind) string {
+	switch k {
+	case table.Money:
+		return "money"
+	case table.Percent:
+		return "percent"
+	case table.Month:
+		return "month"
+	case table.Quarter:
+		return "quarter"
+	case table.Date:
+		return "date"
+	case table.Text:
+		return "text"
+	}
+	return "number"
+}

@@ -32,6 +32,7 @@ import (
 	"modernc.org/sqlite" // also registers the "sqlite" driver
 
 	"github.com/briefing-dev/briefing/internal/diag"
+	"github.com/briefing-dev/briefing/internal/order"
 	"github.com/briefing-dev/briefing/internal/table"
 )
 
@@ -473,51 +474,47 @@ func sqlTokens(s string) []string {
 	return toks
 }
 
+// CheckNames refuses every query named like a loaded table. SQLite does
+// not tell names apart by case, so queries/sales.sql clashes with a table
+// Sales as much as with a table sales.
+func CheckNames(srcs []Source, tables map[string]*table.Table) error {
+	byFold := make(map[string]*table.Table, len(tables))
+	for _, name := range slices.Sorted(maps.Keys(tables)) {
+		byFold[strings.ToLower(name)] = tables[name]
+	}
+	var errs []error
+	for _, s := range srcs {
+		t, clash := byFold[strings.ToLower(s.Name)]
+		if !clash {
+			continue
+		}
+		at := diag.Pos{File: s.File, Line: 1, Col: 1}
+		if t.Name == s.Name {
+			errs = append(errs, diag.Query.Errorf(at, "query %q has the name of the table loaded from %s; rename the file", s.Name, t.File))
+		} else {
+			errs = append(errs, diag.Query.Errorf(at, "query %q has the name of the table %q loaded from %s (SQL does not tell names apart by case); rename the file", s.Name, t.Name, t.File))
+		}
+	}
+	return diag.Join(errs...)
+}
+
 // Order sorts queries so that each runs after the queries it reads. A
 // query that reads itself, directly or through others, is an error.
 func Order(srcs []Source) ([]Source, error) {
-	byName := map[string]int{}
+	byName := make(map[string]Source, len(srcs))
+	names := make([]string, len(srcs))
 	for i, s := range srcs {
-		byName[s.Name] = i
+		byName[s.Name], names[i] = s, s.Name
 	}
-	deps := make([][]int, len(srcs))
-	for i, s := range srcs {
-		for _, id := range tableRefs(s.SQL) {
-			if j, ok := byName[id]; ok && !slices.Contains(deps[i], j) {
-				deps[i] = append(deps[i], j)
-			}
-		}
+	reads := func(name string) []string { return tableRefs(byName[name].SQL) }
+	sorted, cycle := order.Sort(names, reads)
+	if cycle != nil {
+		s := byName[cycle[0]]
+		return nil, diag.Query.Errorf(s.pos(), "query %q depends on itself: %s", s.Name, order.Path(cycle))
 	}
-	const (
-		unseen = iota
-		visiting
-		done
-	)
-	state := make([]int, len(srcs))
-	var out []Source
-	var visit func(i int, chain []string) error
-	visit = func(i int, chain []string) error {
-		switch state[i] {
-		case done:
-			return nil
-		case visiting:
-			cycle := chain[slices.Index(chain, srcs[i].Name):] // from where the cycle starts
-			return diag.Query.Errorf(srcs[i].pos(), "query %q depends on itself: %s", srcs[i].Name, strings.Join(append(cycle, srcs[i].Name), " → "))
-		}
-		state[i] = visiting
-		for _, j := range deps[i] {
-			if err := visit(j, append(chain, srcs[i].Name)); err != nil {
-				return err
-			}
-		}
-		state[i] = done
-		out = append(out, srcs[i])
-		return nil
-	}
-	for i := range srcs {
-		if err := visit(i, nil); err != nil {
-			return nil, err
-		}
+	out := make([]Source, len(sorted))
+	for i, n := range sorted {
+		out[i] = byName[n]
 	}
 	return out, nil
 }

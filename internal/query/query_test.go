@@ -624,3 +624,39 @@ func TestRunIsReadOnly(t *testing.T) {
 		t.Fatalf("Add after a query: %v", err)
 	}
 }
+
+// A query named like a table in another case clashes in SQLite: it is an
+// error at the query file, for every such query, before anything runs.
+func TestCheckNamesIgnoresCase(t *testing.T) {
+	tables := map[string]*table.Table{
+		"Sales":  table.New("Sales", "data/sales.csv", 1, []table.Column{{Name: "v", Kind: table.Number}}),
+		"spend":  table.New("spend", "data/spend.xlsx", 1, []table.Column{{Name: "v", Kind: table.Number}}),
+		"Region": table.New("Region", "data/region.csv", 1, []table.Column{{Name: "v", Kind: table.Number}}),
+	}
+	srcs := []Source{src("sales", "SELECT 1"), src("spend", "SELECT 2"), src("totals", "SELECT 3")}
+	err := CheckNames(srcs, tables)
+	list := diag.Flatten(err)
+	if len(list) != 2 {
+		t.Fatalf("CheckNames = %v, want two clashes", err)
+	}
+	for i, want := range []string{
+		`queries/sales.sql:1:1: query "sales" has the name of the table "Sales" loaded from data/sales.csv`,
+		`queries/spend.sql:1:1: query "spend" has the name of the table loaded from data/spend.xlsx`,
+	} {
+		if !strings.HasPrefix(list[i].Error(), want) || list[i].Kind != diag.Query {
+			t.Errorf("clash %d: %s (%s)\nwant %s…", i, list[i], list[i].Kind, want)
+		}
+	}
+	if err := CheckNames([]Source{src("totals", "SELECT 1")}, tables); err != nil {
+		t.Errorf("no clash: %v", err)
+	}
+	// What the check prevents: SQLite refuses the second table.
+	db, err := Open(map[string]*table.Table{"Sales": tables["Sales"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Add(table.New("sales", "queries/sales.sql", 1, []table.Column{{Name: "v", Kind: table.Number}})); err == nil {
+		t.Error("SQLite took a table named like another in another case; the check may be moot")
+	}
+}

@@ -1,9 +1,11 @@
 // Package site renders a briefing's pages into an in-memory set of files.
 //
-// Templates come from templates/*.html at the site root; any of the four
-// files a site leaves out (base.html, page.html, nav.html, chart.html) is
-// taken from the defaults built into the binary. base.html is the layout
-// and is executed for every page. All links are relative to the page, so
+// Templates come from templates/*.html at the site root; any of the six
+// files a site leaves out (base.html, page.html, nav.html, chart.html,
+// table.html, pages.html) is taken from the defaults built into the binary.
+// base.html is the layout and is executed for every page; chart.html,
+// table.html and pages.html draw a {{chart}}, a {{table}} and a {{pages}}
+// placed in the prose. All links are relative to the page, so
 // the output works under any base path, on any static host, and from disk.
 package site
 

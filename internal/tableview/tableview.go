@@ -35,7 +35,6 @@ import (
 
 	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/expr"
-	"github.com/briefing-dev/briefing/internal/figure"
 	"github.com/briefing-dev/briefing/internal/format"
 	"github.com/briefing-dev/briefing/internal/table"
 	"github.com/briefing-dev/briefing/internal/tomlpos"
@@ -161,7 +160,7 @@ func Build(s *Spec, tables map[string]*table.Table, fm *format.Formatter, row fu
 		v.Header = append(v.Header, Cell{Text: head, Numeric: col.Kind.IsNumeric()})
 		name := s.Formats[col.Name]
 		if name == "" {
-			name = figure.DefaultFormat(col.Kind)
+			name = format.ForKind(col.Kind)
 		}
 		specs[i], _ = format.ParseSpec(name)
 		if specs[i].Decimals < 0 && (specs[i].Name == "percent" || specs[i].Name == "change" || specs[i].Name == "pp") {

@@ -1,0 +1,184 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// edit changes one file of the test site: old replaced by new, or, with
+// old empty, the whole file written as new.
+type edit struct{ file, old, new string }
+
+// exitCase is one command line against a copy of testdata/emailsite. In
+// args and in the expected lines, $SITE is the site folder, $TMP a
+// scratch folder and $BUSY a port that is already taken.
+type exitCase struct {
+	name    string
+	edits   []edit
+	args    []string
+	code    int
+	first   string // the first line of stderr, exactly ("" for none)
+	firstRE string // or a pattern it must match
+	second  string // when set, the second line of stderr (the source excerpt)
+}
+
+// TestExitCodes pins the exit status and the first line of stderr of
+// every kind of problem and of every command: the contract of the README
+// (1 sources, 2 usage, configuration or refused output, 3 internal or
+// I/O), and one printer for all (text with excerpts, or JSON lines).
+func TestExitCodes(t *testing.T) {
+	chartTypo := edit{"content/index.md", "{{chart spend}}", "{{chart spnd}}"}
+	for _, c := range []exitCase{
+		// One case per kind of problem.
+		{name: "config", code: 2, args: []string{"build", "$SITE"},
+			edits: []edit{{"site.toml", "period = \"March 2022\"\n", "period = \"March 2022\"\nperoid = \"x\"\n"}},
+			first: `briefing: site.toml:3:1: unknown key "peroid"`},
+		{name: "data", code: 1, args: []string{"check", "$SITE"},
+			edits: []edit{{"data/spend.csv", "2022-03,Acme,20000000", "2022-03,Acme,20M"}},
+			first: `briefing: data/spend.csv:4:14: "20M" is not a number (column "spend" is money)`},
+		{name: "query", code: 1, args: []string{"check", "$SITE"},
+			edits: []edit{
+				{"site.toml", "[data.spend]\n", "[data.Spend]\n"},
+				{"site.toml", "[data.spend.columns]", "[data.Spend.columns]"},
+				{"queries/spend.sql", "", "SELECT * FROM Spend\n"},
+			},
+			first: `briefing: queries/spend.sql:1:1: query "spend" has the name of the table "Spend" loaded from data/spend.csv (SQL does not tell names apart by case); rename the file`},
+		{name: "figure", code: 1, args: []string{"check", "$SITE"},
+			edits: []edit{{"figures.toml", "format = \"percent\"\n", "format = \"percent\"\n\n[bad]\nexpr = \"nope + 1\"\n"}},
+			first: `briefing: figures.toml:12:9: figure "bad": unknown figure "nope"`},
+		{name: "chart", code: 1, args: []string{"check", "$SITE"},
+			edits: []edit{{"charts/spend.toml", `type = "bar"`, `type = "pi"`}},
+			first: `briefing: charts/spend.toml:1:8: chart "spend": unknown chart type "pi" (want one of bar, line, area, pie, donut, combo)`},
+		{name: "table", code: 1, args: []string{"check", "$SITE"},
+			edits: []edit{{"tables/customers.toml", `caption = "Spend by month"`, `captoin = "Spend by month"`}},
+			first: `briefing: tables/customers.toml:2:1: unknown key "captoin"`},
+		{name: "content", code: 1, args: []string{"build", "$SITE"}, edits: []edit{chartTypo},
+			first:  `briefing: content/index.md:9:9: unknown chart "spnd" (charts are the files in charts/, named without .toml)`,
+			second: `  9 | {{chart spnd}}`},
+		{name: "template", code: 1, args: []string{"check", "$SITE"},
+			edits: []edit{{"templates/page.html", "", "<article>\n{{.Content\n</article>\n"}},
+			first: `briefing: templates/page.html:3: unexpected "<" in operand`},
+		{name: "output", code: 2, args: []string{"build", "-o", "$SITE", "$SITE"},
+			first: `briefing: output directory $SITE is the site folder itself; choose a folder such as $SITE/output`},
+		{name: "output not ours", code: 2, args: []string{"build", "-o", "$TMP/mine", "$SITE"},
+			edits: []edit{{"../mine/notes.txt", "", "someone else's"}},
+			first: `briefing: output directory $TMP/mine is not empty and was not written by briefing (no .briefing-output file); refusing to replace it`},
+		{name: "internal", code: 3, args: []string{"build", "-o", "$TMP/file/out", "$SITE"},
+			edits:   []edit{{"../file", "", "a file, not a folder"}},
+			firstRE: `^briefing: opening the output's parent folder: .*\$TMP/file: not a directory$`},
+
+		// One or more per command.
+		{name: "build ok", code: 0, args: []string{"build", "-q", "-o", "$TMP/out", "$SITE"}},
+		{name: "build bad flag", code: 2, args: []string{"build", "--nope", "$SITE"},
+			first: "briefing: build: flag provided but not defined: -nope (run `briefing help build`)"},
+		{name: "check ok", code: 0, args: []string{"check", "-q", "$SITE"}},
+		{name: "check json", code: 1, args: []string{"check", "--format", "json", "$SITE"}, edits: []edit{chartTypo},
+			first: `{"file":"content/index.md","line":9,"col":9,"severity":"error","code":"content","message":"unknown chart \"spnd\" (charts are the files in charts/, named without .toml)"}`},
+		{name: "check bad format", code: 2, args: []string{"check", "--format", "xml", "$SITE"},
+			first: "briefing: check: invalid value \"xml\" for flag -format: want text or json (run `briefing help check`)"},
+		{name: "email ok", code: 0, args: []string{"email", "-q", "-o", "$TMP/out", "$SITE"}},
+		{name: "email source", code: 1, args: []string{"email", "$SITE"}, edits: []edit{chartTypo},
+			first:  `briefing: content/index.md:9:9: unknown chart "spnd" (charts are the files in charts/, named without .toml)`,
+			second: `  9 | {{chart spnd}}`},
+		{name: "email json", code: 1, args: []string{"email", "--format", "json", "$SITE"}, edits: []edit{chartTypo},
+			first: `{"file":"content/index.md","line":9,"col":9,"severity":"error","code":"content","message":"unknown chart \"spnd\" (charts are the files in charts/, named without .toml)"}`},
+		{name: "email no sender", code: 2, args: []string{"email", "$SITE"},
+			edits: []edit{{"site.toml", "from = \"Strategy team <strategy@example.org>\"\n", ""}},
+			first: `briefing: site.toml:11:2: the email has no sender: set from in [email] of site.toml or use --from`},
+		{name: "email bad --to", code: 2, args: []string{"email", "--to", "not an address", "$SITE"},
+			first: `briefing: --to: address "not an address": mail: no angle-addr`},
+		{name: "email no host", code: 2, args: []string{"email", "--send", "$SITE"},
+			first: `briefing: site.toml:11:2: no SMTP server: set host in [email.smtp] of site.toml`},
+		{name: "email refused output", code: 2, args: []string{"email", "-o", "$SITE/data", "$SITE"},
+			first: `briefing: output directory $SITE/data is inside the source folder data/`},
+		{name: "serve port taken", code: 2, args: []string{"serve", "-p", "$BUSY", "$SITE"},
+			firstRE: `^briefing: cannot listen: listen tcp 127\.0\.0\.1:\$BUSY: bind: address already in use$`},
+		{name: "serve two folders", code: 2, args: []string{"serve", "a", "b"},
+			first: `briefing: serve takes one SITE_DIR, got a b`},
+		{name: "new not empty", code: 2, args: []string{"new", "$SITE"},
+			first: `briefing: $SITE is not empty; choose an empty folder, or add --force to add the files beside what is there`},
+		{name: "new no dir", code: 2, args: []string{"new"},
+			first: `briefing: new takes one DIR: briefing new [--title TEXT] [--templates] [--force] DIR`},
+		{name: "version ok", code: 0, args: []string{"version"}},
+		{name: "version extra", code: 2, args: []string{"version", "now"},
+			first: `briefing: version takes no arguments`},
+		{name: "help ok", code: 0, args: []string{"help", "email"}},
+		{name: "help unknown", code: 2, args: []string{"help", "frobnicate"},
+			first: "briefing: unknown command \"frobnicate\" (run `briefing help`)"},
+		{name: "unknown command", code: 2, args: []string{"frobnicate"},
+			first: "briefing: unknown command \"frobnicate\" (run `briefing help`)"},
+		{name: "no command", code: 2, args: nil,
+			first: "briefing turns a folder of spreadsheets, TOML, markdown and chart definitions into a static briefing site."},
+	} {
+		t.Run(c.name, func(t *testing.T) { c.check(t) })
+	}
+}
+
+func (c exitCase) check(t *testing.T) {
+	dir := emailSite(t, "")
+	tmp := filepath.Dir(dir)
+	for _, e := range c.edits {
+		applyEdit(t, dir, e)
+	}
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	vars := strings.NewReplacer("$SITE", dir, "$TMP", tmp, "$BUSY", fmt.Sprint(busy.Addr().(*net.TCPAddr).Port))
+	args := make([]string, len(c.args))
+	for i, a := range c.args {
+		args[i] = vars.Replace(a)
+	}
+	_, stderr, code := runCLI(t, args...)
+	lines := strings.SplitN(stderr, "\n", 3)
+	first, second := lines[0], ""
+	if len(lines) > 1 {
+		second = lines[1]
+	}
+	if code != c.code {
+		t.Errorf("briefing %s: exit %d, want %d\n%s", strings.Join(args, " "), code, c.code, stderr)
+	}
+	switch {
+	case c.firstRE != "":
+		re := regexp.MustCompile(strings.NewReplacer(`\$SITE`, regexp.QuoteMeta(dir), `\$TMP`, regexp.QuoteMeta(tmp),
+			`\$BUSY`, fmt.Sprint(busy.Addr().(*net.TCPAddr).Port)).Replace(c.firstRE))
+		if !re.MatchString(first) {
+			t.Errorf("first line of stderr:\n%s\nwant a match for %s", first, re)
+		}
+	case first != vars.Replace(c.first):
+		t.Errorf("first line of stderr:\n%s\nwant\n%s", first, vars.Replace(c.first))
+	}
+	if c.second != "" && second != c.second {
+		t.Errorf("second line of stderr:\n%s\nwant\n%s", second, c.second)
+	}
+}
+
+func applyEdit(t *testing.T, dir string, e edit) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(e.file))
+	if e.old == "" {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(e.new), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), e.old) {
+		t.Fatalf("%s does not contain %q", e.file, e.old)
+	}
+	if err := os.WriteFile(p, []byte(strings.Replace(string(b), e.old, e.new, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
