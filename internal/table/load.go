@@ -94,6 +94,14 @@ func newBuilder(spec Spec, lim Limits, sheet string, header []string, pos func(i
 	return b, nil
 }
 
+// reserve makes room for n more rows, when the loader knows how many
+// may come.
+func (b *builder) reserve(n int) {
+	n = min(n, b.lim.MaxRows)
+	b.t.Rows = slices.Grow(b.t.Rows, n)
+	b.t.pos = slices.Grow(b.t.pos, 2*n*len(b.t.Columns))
+}
+
 // add appends one row. fields are raw texts; pos gives the line/row and
 // column of field i; serial tells whether field i is a spreadsheet number.
 func (b *builder) add(fields []string, pos func(i int) (int32, int32), serial func(i int) bool, date1904 bool) error {

@@ -351,6 +351,7 @@ func (s *sheetData) build(spec Spec, lim Limits, sheet string, date1904 bool) (*
 		var cells []string
 		if next < len(s.rows) && s.rows[next].num == num {
 			cells = s.rows[next].cells
+			s.rows[next].cells = nil // the table keeps what it needs
 			next++
 		}
 		if num == s.errRow {
@@ -369,6 +370,7 @@ func (s *sheetData) build(spec Spec, lim Limits, sheet string, date1904 bool) (*
 			if err != nil {
 				return nil, err
 			}
+			b.reserve(len(s.rows) - next)
 			continue
 		}
 		r := int32(num)

@@ -1,6 +1,7 @@
 package table
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -144,10 +145,12 @@ func (s *fileSource) readFile(fsys fs.FS, lim Limits) ([]byte, error) {
 	if info.Size() > lim.MaxFileBytes {
 		return nil, diag.Data.Errorf(at, "file is %d bytes, over the limit of %d", info.Size(), lim.MaxFileBytes)
 	}
-	b, err := io.ReadAll(io.LimitReader(f, lim.MaxFileBytes+1))
-	if err != nil {
+	var buf bytes.Buffer
+	buf.Grow(int(info.Size()) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(f, lim.MaxFileBytes+1)); err != nil {
 		return nil, diag.Data.Errorf(at, "%v", unwrapPath(err))
 	}
+	b := buf.Bytes()
 	if int64(len(b)) > lim.MaxFileBytes {
 		return nil, diag.Data.Errorf(at, "file is over the limit of %d bytes", lim.MaxFileBytes)
 	}
