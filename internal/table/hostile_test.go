@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"errors"
 	"io"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/table"
 )
 
@@ -271,4 +273,44 @@ func TestXLSXRowsOutOfOrder(t *testing.T) {
 	})
 	_, err := table.Load(fstest.MapFS{"x.xlsx": {Data: data}}, table.Spec{Name: "t", File: "x.xlsx"}, table.DefaultLimits)
 	wantErr(t, err, "x.xlsx: Sheet1: malformed worksheet: row 2 comes after row 3")
+}
+
+// FuzzXLSXSheet feeds arbitrary sheet XML to the streaming reader: it must
+// return a table or a *diag.Error, never panic, and a table's rows must
+// all be as wide as its header. go test runs the seeds; fuzz longer with
+//
+//	go test ./internal/table -run '^$' -fuzz FuzzXLSXSheet -fuzztime 60s
+func FuzzXLSXSheet(f *testing.F) {
+	for _, seed := range []string{
+		sheetHead + headerRow + `<row r="2"><c r="A2" t="s"><v>0</v></c><c r="B2"><v>10</v></c></row>` + sheetTail,
+		sheetHead + headerRow + `<row><c/><c t="inlineStr"><is><r><t>a_x000D_b</t></r><rPh><t>x</t></rPh></is></c></row>` + sheetTail,
+		sheetHead + headerRow + `<row r="2"><c r="A2" t="e"><v>#N/A</v></c></row>` + sheetTail + `<mergeCells><mergeCell ref="A1:B3"/></mergeCells>`,
+		sheetHead + headerRow + `<row r="0"><c r="A0"><v>1</v></c></row>` + sheetTail,
+		sheetHead + headerRow + `<row r="2"><c r="B2" t="s"><v>999</v></c></row>` + sheetTail,
+		sheetHead + `<!DOCTYPE x [<!ENTITY e "x">]>` + headerRow + sheetTail,
+	} {
+		f.Add([]byte(seed))
+	}
+	base := smallWorkbook(f)
+	f.Fuzz(func(t *testing.T, sheet []byte) {
+		data := rezip(t, base, func(name string, c []byte) ([]byte, uint64) {
+			if name == "xl/worksheets/sheet1.xml" {
+				return sheet, 0
+			}
+			return c, 0
+		})
+		tb, err := table.Load(fstest.MapFS{"f.xlsx": {Data: data}}, table.Spec{Name: "f", File: "f.xlsx"}, table.DefaultLimits)
+		if err != nil {
+			var de *diag.Error
+			if !errors.As(err, &de) {
+				t.Fatalf("error %T: %v", err, err)
+			}
+			return
+		}
+		for i, row := range tb.Rows {
+			if len(row) != len(tb.Columns) {
+				t.Fatalf("row %d has %d values for %d columns", i, len(row), len(tb.Columns))
+			}
+		}
+	})
 }

@@ -91,7 +91,10 @@ func (r *sheetReader) rowPos() diag.Pos {
 
 // read streams the sheet stored in part.
 func (r *sheetReader) read(wb *workbook, part string) (*sheetData, error) {
-	if part == "" || findPart(wb.zr, part, true) == nil {
+	if part == "" {
+		return nil, diag.Data.Errorf(r.sheetPos(), "the workbook does not say which part holds this sheet")
+	}
+	if findPart(wb.zr, part, true) == nil {
 		return nil, diag.Data.Errorf(r.sheetPos(), "the workbook has no part %s for this sheet", part)
 	}
 	d, g, done, err := wb.streamPart(part, r.lim)
