@@ -1,51 +1,52 @@
 package build
 
 import (
-	"fmt"
 	"io/fs"
-	"slices"
 	"sync"
-	"time"
 
 	"github.com/briefing-dev/briefing/internal/table"
 )
 
 // Cache keeps loaded tables between builds (briefing serve): a table is
-// read again only when its file's size or modification time, or its
-// definition in site.toml, changed. The zero value is ready to use.
+// read again only when its source's fingerprint changed, that is its
+// content or its definition in site.toml (see table.Source). Touching a
+// file without changing it keeps the table; changing it, even within the
+// same second and to the same size, reads it again. The zero value is
+// ready to use.
 type Cache struct {
 	mu      sync.Mutex
-	entries map[string]cached
-	Hits    int // tables reused, for tests and measurements
+	entries map[string]cached // by table name
+	Hits    int               // tables reused, for tests and measurements
 }
 
 type cached struct {
-	size  int64
-	mtime time.Time
-	t     *table.Table
+	fingerprint string
+	t           *table.Table
 }
 
-// load returns the table spec describes, from the cache when its file has
-// not changed.
+// load returns the table spec describes, from the cache when its source's
+// fingerprint is the one the cached table was read under.
 func (c *Cache) load(fsys fs.FS, spec table.Spec, lim table.Limits) (*table.Table, error) {
-	if c == nil {
-		return table.Load(fsys, spec, lim)
-	}
-	info, err := fs.Stat(fsys, spec.File)
+	src, err := table.Open(spec)
 	if err != nil {
-		return table.Load(fsys, spec, lim) // let the loader report it
+		return nil, err
 	}
-	key := specKey(spec)
+	if c == nil {
+		return src.Load(fsys, lim)
+	}
+	fp, err := src.Fingerprint(fsys, lim)
+	if err != nil {
+		return src.Load(fsys, lim) // let the loader report it
+	}
 	c.mu.Lock()
-	e, ok := c.entries[key]
-	c.mu.Unlock()
-	if ok && e.size == info.Size() && e.mtime.Equal(info.ModTime()) {
-		c.mu.Lock()
+	e, ok := c.entries[spec.Name]
+	if ok && e.fingerprint == fp {
 		c.Hits++
 		c.mu.Unlock()
 		return e.t, nil
 	}
-	t, err := table.Load(fsys, spec, lim)
+	c.mu.Unlock()
+	t, err := src.Load(fsys, lim)
 	if err != nil {
 		return nil, err
 	}
@@ -53,18 +54,7 @@ func (c *Cache) load(fsys fs.FS, spec table.Spec, lim table.Limits) (*table.Tabl
 	if c.entries == nil {
 		c.entries = map[string]cached{}
 	}
-	c.entries[key] = cached{size: info.Size(), mtime: info.ModTime(), t: t}
+	c.entries[spec.Name] = cached{fingerprint: fp, t: t}
 	c.mu.Unlock()
 	return t, nil
-}
-
-// specKey identifies a table definition: the same file read another way
-// is another table.
-func specKey(s table.Spec) string {
-	cols := make([]string, 0, len(s.Columns))
-	for name, k := range s.Columns {
-		cols = append(cols, name+"="+k.String())
-	}
-	slices.Sort(cols)
-	return fmt.Sprint(s.Name, "\x00", s.File, "\x00", s.Sheet, "\x00", s.Key, "\x00", s.HeaderRow, "\x00", cols)
 }

@@ -55,6 +55,9 @@ type Data struct {
 	Key       string            `toml:"key"`
 	HeaderRow int               `toml:"header_row"`
 	Columns   map[string]string `toml:"columns"` // column name → type
+	// Encoding is the text encoding of a CSV or TOML file, for legacy
+	// exports: utf-8 (the default), latin1, windows-1252 or utf-16.
+	Encoding string `toml:"encoding"`
 }
 
 // Assets chooses where ECharts comes from.
@@ -164,6 +167,9 @@ func (s *Site) Validate() error {
 		if !validRelPath(d.File) {
 			return diag.Config.Errorf(s.ix.Value("data", name, "file"), "table %q: file %q must be a relative path inside the site", name, d.File)
 		}
+		if err := table.CheckEncoding(d.Encoding); err != nil {
+			return diag.Config.Errorf(s.ix.Value("data", name, "encoding"), "table %q: %v", name, err)
+		}
 		if d.HeaderRow < 0 {
 			return diag.Config.Errorf(s.ix.Value("data", name, "header_row"), "header_row must be 1 or more")
 		}
@@ -240,7 +246,7 @@ func (s *Site) TableSpec(name string) table.Spec {
 		cols[c], _ = table.ParseKind(k)
 	}
 	return table.Spec{
-		Name: name, File: d.File, Sheet: d.Sheet, Key: d.Key, HeaderRow: d.HeaderRow, Columns: cols,
+		Name: name, File: d.File, Sheet: d.Sheet, Key: d.Key, HeaderRow: d.HeaderRow, Columns: cols, Encoding: d.Encoding,
 		Where:     s.ix.Key("data", name),
 		ColumnPos: func(col string) diag.Pos { return s.ix.Key("data", name, "columns", col) },
 	}

@@ -80,6 +80,16 @@ func TestTableSpec(t *testing.T) {
 	if sales.Where != at(4, 1) {
 		t.Errorf("sales Where = %v, want %v (the [data.sales] header)", sales.Where, at(4, 1))
 	}
+	if sales.Encoding != "" {
+		t.Errorf("sales Encoding = %q, want none (UTF-8)", sales.Encoding)
+	}
+	legacy, err := Parse([]byte(good + "\n[data.legacy]\nfile = \"data/legacy.csv\"\nencoding = \"windows-1252\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := legacy.TableSpec("legacy").Encoding; got != "windows-1252" {
+		t.Errorf("legacy Encoding = %q, want windows-1252", got)
+	}
 	people := s.TableSpec("people")
 	if people.Sheet != "Staff" || people.File != "data/people.xlsx" || people.HeaderRow != 0 {
 		t.Errorf("TableSpec(people) = %+v", people)
@@ -130,6 +140,11 @@ func TestParseErrors(t *testing.T) {
 			"misspelt top-level table",
 			"title = \"t\"\n[asset]\necharts = \"e.js\"\n",
 			`site.toml:2:1: unknown key "asset"`,
+		},
+		{
+			"unknown encoding, at the value",
+			"title = \"t\"\n[data.sales]\nfile = \"a.csv\"\nencoding = \"cp437\"\n",
+			`site.toml:4:12: table "sales": unknown encoding "cp437" (want utf-8, latin1, windows-1252 or utf-16)`,
 		},
 		{
 			"unknown column type, at the value",

@@ -9,10 +9,10 @@ import (
 	"github.com/briefing-dev/briefing/internal/diag"
 )
 
-// loadCSV reads a comma-separated file: an optional UTF-8 byte-order mark,
-// quoted fields, and ragged rows (missing trailing fields are empty).
+// loadCSV reads a comma-separated file: quoted fields, and ragged rows
+// (missing trailing fields are empty). src is UTF-8 without a byte-order
+// mark (see toUTF8).
 func loadCSV(src []byte, spec Spec, lim Limits) (*Table, error) {
-	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
 	r := csv.NewReader(bytes.NewReader(src))
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = false
@@ -33,7 +33,7 @@ func loadCSV(src []byte, spec Spec, lim Limits) (*Table, error) {
 		for i, f := range fields {
 			if len(f) > lim.MaxCellBytes {
 				l, c := r.FieldPos(i)
-				return nil, diag.Data.Errorf(diag.Pos{File: spec.File, Line: l, Col: c}, "field holds %d bytes, over the limit of %d", len(f), lim.MaxCellBytes)
+				return nil, checkCell(diag.Pos{File: spec.File, Line: l, Col: c}, len(f), lim)
 			}
 		}
 		if len(fields) > lim.MaxCols {

@@ -2,9 +2,7 @@ package table
 
 import (
 	"fmt"
-	"io/fs"
 	"maps"
-	"path"
 	"slices"
 	"strings"
 
@@ -18,7 +16,10 @@ type Spec struct {
 	Sheet     string // worksheet, for xlsx (default: the first sheet)
 	Key       string // array-of-tables key, for TOML (default: the table name)
 	HeaderRow int    // 1-based row (xlsx) or line (CSV) of the header; default 1
-	Columns   map[string]Kind
+	// Encoding is the text encoding of a CSV or TOML file: "" or "utf-8"
+	// (the default), "latin1", "windows-1252" or "utf-16" (see Encodings).
+	Encoding string
+	Columns  map[string]Kind
 	// Where is the definition in site.toml; ColumnPos, when set, locates
 	// the declaration of one column.
 	Where     diag.Pos
@@ -33,6 +34,10 @@ type Limits struct {
 	MaxRows      int
 	MaxCols      int
 	MaxCellBytes int
+	// MaxTextRun bounds one piece of a spreadsheet's XML (a text run, a
+	// tag, a comment) before it is decoded, so that a huge run is refused
+	// while it streams in, not after it has been buffered.
+	MaxTextRun int
 }
 
 // DefaultLimits suit briefings of up to a million rows.
@@ -42,41 +47,7 @@ var DefaultLimits = Limits{
 	MaxRows:      1_000_000,
 	MaxCols:      256,
 	MaxCellBytes: 32 << 10,
-}
-
-// Load reads the table that spec describes from fsys.
-func Load(fsys fs.FS, spec Spec, lim Limits) (*Table, error) {
-	if spec.HeaderRow == 0 {
-		spec.HeaderRow = 1
-	}
-	at := diag.Pos{File: spec.File}
-	info, err := fs.Stat(fsys, spec.File)
-	if err != nil {
-		return nil, diag.Data.Errorf(spec.Where, "table %q: cannot read %s: %v", spec.Name, spec.File, unwrapPath(err))
-	}
-	if info.Size() > lim.MaxFileBytes {
-		return nil, diag.Data.Errorf(at, "file is %d bytes, over the limit of %d", info.Size(), lim.MaxFileBytes)
-	}
-	src, err := fs.ReadFile(fsys, spec.File)
-	if err != nil {
-		return nil, diag.Data.Errorf(at, "%v", unwrapPath(err))
-	}
-	switch strings.ToLower(path.Ext(spec.File)) {
-	case ".xlsx", ".xlsm":
-		return loadXLSX(src, spec, lim)
-	case ".csv":
-		return loadCSV(src, spec, lim)
-	case ".toml":
-		return loadTOML(src, spec, lim)
-	}
-	return nil, diag.Data.Errorf(spec.Where, "table %q: %s: unsupported file type (want .xlsx, .csv or .toml)", spec.Name, spec.File)
-}
-
-func unwrapPath(err error) error {
-	if pe, ok := err.(*fs.PathError); ok {
-		return pe.Err
-	}
-	return err
+	MaxTextRun:   1 << 20,
 }
 
 // builder turns header and raw rows into a typed table, whatever the format.
@@ -121,6 +92,14 @@ func newBuilder(spec Spec, lim Limits, sheet string, header []string, pos func(i
 		}
 	}
 	return b, nil
+}
+
+// reserve makes room for n more rows, when the loader knows how many
+// may come.
+func (b *builder) reserve(n int) {
+	n = min(n, b.lim.MaxRows)
+	b.t.Rows = slices.Grow(b.t.Rows, n)
+	b.t.pos = slices.Grow(b.t.pos, 2*n*len(b.t.Columns))
 }
 
 // add appends one row. fields are raw texts; pos gives the line/row and
@@ -192,9 +171,13 @@ func (b *builder) cellPos(line, col int32) diag.Pos {
 	return diag.Pos{File: b.t.File, Line: int(line), Col: int(col)}
 }
 
-func (b *builder) checkCell(s string, line, col int32) error {
-	if len(s) > b.lim.MaxCellBytes {
-		return diag.Data.Errorf(b.cellPos(line, col), "cell holds %d bytes, over the limit of %d", len(s), b.lim.MaxCellBytes)
+// checkCell refuses a cell longer than lim.MaxCellBytes. It is the one
+// check and the one wording of that limit, whatever the format; n is the
+// cell's length in bytes, or any length over the limit when the loader
+// stopped reading the cell there.
+func checkCell(at diag.Pos, n int, lim Limits) error {
+	if n > lim.MaxCellBytes {
+		return diag.Data.Errorf(at, "cell holds more than %d bytes, the limit for one cell", lim.MaxCellBytes)
 	}
 	return nil
 }

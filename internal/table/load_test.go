@@ -219,7 +219,7 @@ func TestCSVLimits(t *testing.T) {
 	lim = table.DefaultLimits
 	lim.MaxCellBytes = 8
 	_, err = load(t, "l.csv", "a,b\nok,123456789\n", table.Spec{}, lim)
-	wantErr(t, err, "l.csv:2:4: field holds 9 bytes, over the limit of 8")
+	wantErr(t, err, "l.csv:2:4: cell holds more than 8 bytes, the limit for one cell")
 
 	lim = table.DefaultLimits
 	lim.MaxCols = 3
@@ -326,7 +326,7 @@ func TestTOMLLimits(t *testing.T) {
 	lim = table.DefaultLimits
 	lim.MaxCellBytes = 3
 	_, err = load(t, "q.toml", quartersTOML, table.Spec{Name: "quarter"}, lim)
-	wantErr(t, err, "q.toml:4:10: value holds 7 bytes, over the limit of 3")
+	wantErr(t, err, "q.toml:4:10: cell holds more than 3 bytes, the limit for one cell")
 }
 
 // ---- typed values ----
@@ -660,10 +660,10 @@ func TestXLSXLimits(t *testing.T) {
 	lim.MaxCellBytes = 7
 	_, err = table.Load(fsys, spec, lim)
 	// Header cells count too: "Customer" is 8 bytes.
-	wantErr(t, err, "spend.xlsx: Spend!A1: cell holds 8 bytes, over the limit of 7")
+	wantErr(t, err, "spend.xlsx: Spend!A1: cell holds more than 7 bytes, the limit for one cell")
 	lim.MaxCellBytes = 19 // the longest header, "Monthly spend (USD)"
 	_, err = table.Load(fstest.MapFS{"spend.xlsx": {Data: spendWorkbook(t, "twenty million dollars")}}, spendSpec2("spend.xlsx"), lim)
-	wantErr(t, err, "spend.xlsx: Spend!C7: cell holds 22 bytes, over the limit of 19")
+	wantErr(t, err, "spend.xlsx: Spend!C7: cell holds more than 19 bytes, the limit for one cell")
 
 	spec.Sheet = "Nope"
 	spec.Where = diag.Pos{File: "site.toml", Line: 4, Col: 9}

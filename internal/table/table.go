@@ -5,6 +5,15 @@
 // that a bad value is reported as data/customers.xlsx: Spend!C7 or
 // data/q.csv:4:12. A loader either returns a whole table or an error; it
 // never returns part of a table as if it were whole.
+//
+// Where a table comes from is a Source (source.go): it says what it is,
+// fingerprints what it would read (content, never modification times) so
+// that a cache can keep the table, and loads within Limits. Each kind of
+// source is registered once, in sourceKinds; a database or Parquet source
+// is one more implementation there. Text sources are UTF-8 unless their
+// definition names another encoding; a byte that is not valid in it is an
+// error at its line and column. Every limit is enforced while the input
+// streams in, and its error names the limit.
 package table
 
 import (

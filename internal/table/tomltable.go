@@ -12,7 +12,8 @@ import (
 )
 
 // loadTOML reads an array of tables: [[quarter]] blocks with one key per
-// column. Columns are ordered by their first appearance in the file.
+// column. Columns are ordered by their first appearance in the file. src
+// is valid UTF-8 (see toUTF8).
 func loadTOML(src []byte, spec Spec, lim Limits) (*Table, error) {
 	key := spec.Key
 	if key == "" {
@@ -60,8 +61,8 @@ func loadTOML(src []byte, spec Spec, lim Limits) (*Table, error) {
 			if err != nil {
 				return nil, diag.Data.Errorf(ix.ElemValue(key, n, h), "%s: %v", h, err)
 			}
-			if len(s) > lim.MaxCellBytes {
-				return nil, diag.Data.Errorf(ix.ElemValue(key, n, h), "value holds %d bytes, over the limit of %d", len(s), lim.MaxCellBytes)
+			if err := checkCell(ix.ElemValue(key, n, h), len(s), lim); err != nil {
+				return nil, err
 			}
 			fields[i] = s
 		}
