@@ -100,7 +100,7 @@ func Default() *Site {
 
 // Load reads and validates site.toml from fsys.
 func Load(fsys fs.FS) (*Site, error) {
-	src, err := fs.ReadFile(fsys, File)
+	src, err := tomlpos.ReadFile(fsys, File)
 	if err != nil {
 		return nil, diag.Config.Errorf(diag.Pos{File: File}, "cannot read: %v (is this a briefing folder?)", err)
 	}

@@ -9,6 +9,7 @@ package tomlpos
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"path"
 	"regexp"
@@ -145,7 +146,15 @@ func (ix *Index) find(path []string, elem int, value bool) diag.Pos {
 // *diag.Error: syntax errors, values of the wrong type, and keys that v
 // does not have (a misspelt key is an error, not something to ignore).
 // The errors are of the given kind: the kind of file the caller reads.
+// A source over MaxBytes or nested deeper than MaxDepth is refused before
+// the decoder sees it.
 func Decode(kind diag.Kind, file string, src []byte, v any) (toml.MetaData, error) {
+	if err := CheckSize(kind, file, int64(len(src))); err != nil {
+		return toml.MetaData{}, err
+	}
+	if err := CheckDepth(kind, file, src); err != nil {
+		return toml.MetaData{}, err
+	}
 	md, err := toml.Decode(string(src), v)
 	if err != nil {
 		return md, fromDecodeError(kind, file, src, err)
@@ -245,6 +254,7 @@ func (ix *Index) ArrayKeys(table string) []string {
 // EachFile reads every DIR/*.toml in fsys, in name order, and hands each to
 // parse. Problems in the files' content (a *diag.Error) are collected so
 // that every bad file is reported at once; a missing folder is no files.
+// Files are read with ReadFile, so parse sees at most MaxBytes+1 bytes.
 func EachFile(fsys fs.FS, dir string, parse func(file string, src []byte) error) error {
 	entries, err := fs.ReadDir(fsys, dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -259,7 +269,7 @@ func EachFile(fsys fs.FS, dir string, parse func(file string, src []byte) error)
 			continue
 		}
 		file := path.Join(dir, e.Name())
-		src, err := fs.ReadFile(fsys, file)
+		src, err := ReadFile(fsys, file)
 		if err != nil {
 			return err
 		}
@@ -271,4 +281,16 @@ func EachFile(fsys fs.FS, dir string, parse func(file string, src []byte) error)
 		}
 	}
 	return diag.Join(errs...)
+}
+
+// ReadFile reads file from fsys, but no more than MaxBytes+1 bytes of it:
+// enough for Decode to refuse a file over the limit without the whole of
+// it in memory.
+func ReadFile(fsys fs.FS, file string) ([]byte, error) {
+	f, err := fsys.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, MaxBytes+1))
 }
