@@ -285,11 +285,10 @@ func (c *computer) fromExpr(f *Figure, s *Spec, chain []string) error {
 // (TOML drops that newline).
 func (c *computer) textStart(name, key string) diag.Pos {
 	p := c.ix.Value(name, key)
-	lines := strings.Split(string(c.src), "\n")
-	if p.Line < 1 || p.Col < 1 || p.Line > len(lines) {
+	if p.Line < 1 || p.Col < 1 {
 		return p
 	}
-	line := strings.TrimRight(lines[p.Line-1], "\r")
+	line := c.ix.Line(p.Line)
 	if p.Col > len(line) {
 		return p
 	}

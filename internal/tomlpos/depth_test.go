@@ -117,3 +117,31 @@ func TestReadFileStopsPastTheLimit(t *testing.T) {
 		t.Errorf("small: %q, %v", b, err)
 	}
 }
+
+func TestLine(t *testing.T) {
+	ix := New(file, []byte("a = 1\r\nb = 2\n\nc = 3"))
+	for n, want := range map[int]string{0: "", 1: "a = 1", 2: "b = 2", 3: "", 4: "c = 3", 5: ""} {
+		if got := ix.Line(n); got != want {
+			t.Errorf("Line(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+// Lookups in a large array of tables find the right element's key.
+func TestElemValueManyElements(t *testing.T) {
+	var b strings.Builder
+	for i := range 5000 {
+		b.WriteString("[[s]]\nname = \"x\"\n")
+		if i%2 == 0 {
+			b.WriteString("y = 1\n")
+		}
+	}
+	ix := New(file, []byte(b.String()))
+	// Element 4999 (odd) has no y; element 4998 starts at line 1+5*2499.
+	if got, want := ix.ElemValue("s", 4998, "y"), pos(5*2499+3, 5); got != want {
+		t.Errorf("ElemValue(4998) = %v, want %v", got, want)
+	}
+	if got := ix.ElemValue("s", 4999, "y"); got != nowhere {
+		t.Errorf("ElemValue(4999) = %v, want the file alone", got)
+	}
+}
