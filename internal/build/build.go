@@ -112,6 +112,9 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 		return nil, err
 	}
 	defer db.Close()
+	if err := db.SetLimits(cfg.QueryLimits()); err != nil {
+		return nil, err
+	}
 	if err := runQueries(fsys, db, r.Tables); err != nil {
 		return nil, err
 	}

@@ -7,13 +7,18 @@
 package config
 
 import (
+	"fmt"
 	"io/fs"
+	"math"
 	"net/mail"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/briefing-dev/briefing/internal/diag"
+	"github.com/briefing-dev/briefing/internal/query"
 	"github.com/briefing-dev/briefing/internal/table"
 	"github.com/briefing-dev/briefing/internal/tomlpos"
 )
@@ -43,6 +48,7 @@ type Site struct {
 	Email       Email             `toml:"email"`
 	Charts      Charts            `toml:"charts"`
 	Cache       Cache             `toml:"cache"`
+	Queries     Queries           `toml:"queries"`
 
 	src []byte
 	ix  *tomlpos.Index
@@ -120,15 +126,24 @@ type SMTP struct {
 	Password string `toml:"password"`
 }
 
+// Queries bounds what one SQL query (a queries/*.sql file or a figure's
+// sql) may cost; a query over a limit fails with an error at its file.
+type Queries struct {
+	Timeout   string `toml:"timeout"`    // a Go duration, default "10s"
+	MaxRows   int    `toml:"max_rows"`   // default 1000000
+	MaxMemory string `toml:"max_memory"` // bytes, with a unit: "256MiB" (default), "1GiB", "500MB"
+}
+
 // Default returns the settings used where site.toml is silent.
 func Default() *Site {
 	return &Site{Language: "en", Locale: "en-US", Currency: "USD", Output: "output",
-		Email: Email{Pages: []string{"index"}, SMTP: SMTP{Port: 587, PasswordEnv: "BRIEFING_SMTP_PASSWORD", TLS: "starttls"}}}
+		Email:   Email{Pages: []string{"index"}, SMTP: SMTP{Port: 587, PasswordEnv: "BRIEFING_SMTP_PASSWORD", TLS: "starttls"}},
+		Queries: Queries{Timeout: "10s", MaxRows: 1_000_000, MaxMemory: "256MiB"}}
 }
 
 // Load reads and validates site.toml from fsys.
 func Load(fsys fs.FS) (*Site, error) {
-	src, err := fs.ReadFile(fsys, File)
+	src, err := tomlpos.ReadFile(fsys, File)
 	if err != nil {
 		return nil, diag.Config.Errorf(diag.Pos{File: File}, "cannot read: %v (is this a briefing folder?)", err)
 	}
@@ -204,7 +219,47 @@ func (s *Site) Validate() error {
 	if u := s.Assets.EChartsURL; u != "" && !strings.HasPrefix(u, "https://") {
 		return diag.Config.Errorf(s.ix.Value("assets", "echarts_url"), "echarts_url must be an https URL")
 	}
-	return nil
+	_, err := s.queryLimits()
+	return err
+}
+
+// QueryLimits returns the limits [queries] sets, for a validated Site.
+func (s *Site) QueryLimits() query.Limits {
+	lim, _ := s.queryLimits()
+	return lim
+}
+
+func (s *Site) queryLimits() (query.Limits, error) {
+	q := s.Queries
+	timeout, err := time.ParseDuration(q.Timeout)
+	if err != nil || timeout <= 0 {
+		return query.Limits{}, diag.Config.Errorf(s.ix.Value("queries", "timeout"), "timeout %q: want a duration such as \"10s\" or \"2m\"", q.Timeout)
+	}
+	if q.MaxRows < 1 {
+		return query.Limits{}, diag.Config.Errorf(s.ix.Value("queries", "max_rows"), "max_rows must be 1 or more")
+	}
+	mem, err := parseBytes(q.MaxMemory)
+	if err != nil || mem < 1<<20 {
+		return query.Limits{}, diag.Config.Errorf(s.ix.Value("queries", "max_memory"), "max_memory %q: want a size of at least 1MiB, such as \"256MiB\" or \"1GiB\"", q.MaxMemory)
+	}
+	return query.Limits{Timeout: timeout, MaxRows: q.MaxRows, MaxBytes: mem}, nil
+}
+
+var byteUnits = map[string]int64{"": 1, "B": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}
+
+// parseBytes reads a size such as "256MiB", "500MB" or "1048576".
+func parseBytes(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	i := strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+	if i < 0 {
+		i = len(s)
+	}
+	unit, ok := byteUnits[strings.TrimSpace(s[i:])]
+	n, err := strconv.ParseInt(s[:i], 10, 64)
+	if err != nil || !ok || n > math.MaxInt64/unit {
+		return 0, fmt.Errorf("bad size %q", s)
+	}
+	return n * unit, nil
 }
 
 // validateCache refuses a cache folder that the build would read as a

@@ -11,6 +11,12 @@
 // up by the caller, so the same parser serves figures (names are other
 // figures) and table rows (names are columns). Division by zero, NaN and
 // comparing a number with text are errors, never silent zeros.
+//
+// An expression may nest at most MaxDepth levels: a number, text or name
+// is one level, and each parenthesis, unary operator, function call and
+// binary operator around it adds one (a sum of n terms is n levels deep,
+// since it is evaluated left to right). Deeper input is refused at the
+// token that goes too deep, before it can exhaust the stack.
 package expr
 
 import (
@@ -63,7 +69,14 @@ type Node interface {
 	eval(env Env) (Value, error)
 	// Names calls f for each name the expression reads.
 	names(f func(name string, off int))
+	// height is the number of levels of the tree: 1 for a leaf.
+	height() int
 }
+
+// MaxDepth is how deeply an expression may nest. Parsing and evaluating
+// recurse once per level; the longest expression a briefing plausibly
+// needs is a few dozen levels.
+const MaxDepth = 200
 
 // Env resolves names. It returns ok=false for an unknown name.
 type Env func(name string) (Value, bool, error)
@@ -127,10 +140,26 @@ func (t token) desc() string {
 }
 
 type parser struct {
-	src string
-	pos int
-	tok token
-	err error
+	src   string
+	pos   int
+	tok   token
+	err   error
+	depth int // levels open while parsing: parentheses, unary operators, calls
+}
+
+// enter opens a level that starts at off, refusing one too many.
+func (p *parser) enter(off int) error {
+	p.depth++
+	if p.depth > MaxDepth {
+		return p.tooDeep(off)
+	}
+	return nil
+}
+
+func (p *parser) leave() { p.depth-- }
+
+func (p *parser) tooDeep(off int) error {
+	return &Error{Off: off, Msg: fmt.Sprintf("expression nests more than %d levels deep (the limit); split it into several figures", MaxDepth)}
 }
 
 func (p *parser) errf(f string, args ...any) error {
@@ -224,13 +253,7 @@ func (p *parser) and() (Node, error) {
 
 func (p *parser) not() (Node, error) {
 	if p.is("not") {
-		off := p.tok.off
-		p.next()
-		x, err := p.not()
-		if err != nil {
-			return nil, err
-		}
-		return &unary{op: "not", x: x, off: off}, nil
+		return p.prefix(p.not)
 	}
 	return p.cmp()
 }
@@ -268,21 +291,34 @@ func (p *parser) binary(sub func() (Node, error), ops ...string) (Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		x = &binary{op: op, x: x, y: y, off: off}
+		h := max(x.height(), y.height()) + 1
+		if p.depth+h > MaxDepth {
+			return nil, p.tooDeep(off)
+		}
+		x = &binary{op: op, x: x, y: y, off: off, h: h}
 	}
 }
 
 func (p *parser) unaryMinus() (Node, error) {
 	if p.is("-") {
-		off := p.tok.off
-		p.next()
-		x, err := p.unaryMinus()
-		if err != nil {
-			return nil, err
-		}
-		return &unary{op: "-", x: x, off: off}, nil
+		return p.prefix(p.unaryMinus)
 	}
 	return p.primary()
+}
+
+// prefix parses a unary operator (not, -) and its operand.
+func (p *parser) prefix(operand func() (Node, error)) (Node, error) {
+	op, off := p.tok.text, p.tok.off
+	if err := p.enter(p.tok.off); err != nil {
+		return nil, err
+	}
+	defer p.leave()
+	p.next()
+	x, err := operand()
+	if err != nil {
+		return nil, err
+	}
+	return &unary{op: op, x: x, off: off, h: x.height() + 1}, nil
 }
 
 func (p *parser) primary() (Node, error) {
@@ -298,6 +334,10 @@ func (p *parser) primary() (Node, error) {
 		p.next()
 		return &lit{v: Text(t.text)}, nil
 	case t.kind == tOp && t.text == "(":
+		if err := p.enter(p.tok.off); err != nil {
+			return nil, err
+		}
+		defer p.leave()
 		p.next()
 		x, err := p.or()
 		if err != nil {
@@ -322,14 +362,19 @@ func (p *parser) call(fn token) (Node, error) {
 	if _, ok := funcs[fn.text]; !ok {
 		return nil, &Error{Off: fn.off, Msg: fmt.Sprintf("unknown function %q (have min, max, abs, round)", fn.text)}
 	}
+	if err := p.enter(fn.off); err != nil {
+		return nil, err
+	}
+	defer p.leave()
 	p.next() // (
-	c := &call{fn: fn.text, off: fn.off}
+	c := &call{fn: fn.text, off: fn.off, h: 1}
 	for !p.is(")") {
 		a, err := p.or()
 		if err != nil {
 			return nil, err
 		}
 		c.args = append(c.args, a)
+		c.h = max(c.h, a.height()+1)
 		if p.is(",") {
 			p.next()
 		} else if !p.is(")") {
@@ -346,6 +391,7 @@ type lit struct{ v Value }
 
 func (n *lit) eval(Env) (Value, error) { return n.v, nil }
 func (n *lit) names(func(string, int)) {}
+func (n *lit) height() int             { return 1 }
 
 type name struct {
 	name string
@@ -363,11 +409,13 @@ func (n *name) eval(env Env) (Value, error) {
 	return v, nil
 }
 func (n *name) names(f func(string, int)) { f(n.name, n.off) }
+func (n *name) height() int               { return 1 }
 
 type unary struct {
 	op  string
 	x   Node
 	off int
+	h   int
 }
 
 func (n *unary) eval(env Env) (Value, error) {
@@ -384,14 +432,17 @@ func (n *unary) eval(env Env) (Value, error) {
 	return Num(-x.Num), nil
 }
 func (n *unary) names(f func(string, int)) { n.x.names(f) }
+func (n *unary) height() int               { return n.h }
 
 type binary struct {
 	op   string
 	x, y Node
 	off  int
+	h    int
 }
 
 func (n *binary) names(f func(string, int)) { n.x.names(f); n.y.names(f) }
+func (n *binary) height() int               { return n.h }
 
 func (n *binary) eval(env Env) (Value, error) {
 	x, err := n.x.eval(env)
@@ -478,7 +529,10 @@ type call struct {
 	fn   string
 	args []Node
 	off  int
+	h    int
 }
+
+func (n *call) height() int { return n.h }
 
 func (n *call) names(f func(string, int)) {
 	for _, a := range n.args {

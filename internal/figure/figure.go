@@ -305,11 +305,10 @@ func exprError(name string, pos diag.Pos, at func(off int) diag.Pos, err error) 
 // (TOML drops that newline).
 func (c *computer) textStart(name, key string) diag.Pos {
 	p := c.ix.Value(name, key)
-	lines := strings.Split(string(c.src), "\n")
-	if p.Line < 1 || p.Col < 1 || p.Line > len(lines) {
+	if p.Line < 1 || p.Col < 1 {
 		return p
 	}
-	line := strings.TrimRight(lines[p.Line-1], "\r")
+	line := c.ix.Line(p.Line)
 	if p.Col > len(line) {
 		return p
 	}

@@ -326,7 +326,23 @@ func groupWith(v float64, decimals int, sep string) string {
 var monthNames = []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
 
 // Month formats year*12+month-1 as "Mar 2022".
-func Month(m int) string { return fmt.Sprintf("%s %d", monthNames[m%12], m/12) }
+func Month(m int) string {
+	year, month := floorDiv(m, 12)
+	return fmt.Sprintf("%s %d", monthNames[month], year)
+}
 
 // Quarter formats year*4+quarter-1 as "Q2 2024".
-func Quarter(q int) string { return fmt.Sprintf("Q%d %d", q%4+1, q/4) }
+func Quarter(q int) string {
+	year, quarter := floorDiv(q, 4)
+	return fmt.Sprintf("Q%d %d", quarter+1, year)
+}
+
+// floorDiv divides rounding down, so that a value before year 0 still has
+// a month (or quarter) from 0 to n-1.
+func floorDiv(a, n int) (q, r int) {
+	q, r = a/n, a%n
+	if r < 0 {
+		q, r = q-1, r+n
+	}
+	return q, r
+}

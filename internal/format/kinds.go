@@ -45,7 +45,8 @@ func (f *Formatter) Quarter(q int) string {
 	if f.FiscalStart <= 1 {
 		return Quarter(q)
 	}
-	year, month := q/4, (q%4)*3+1
+	year, quarter := floorDiv(q, 4)
+	month := quarter*3 + 1
 	fq := (month-f.FiscalStart+12)%12/3 + 1
 	fy := year
 	if month >= f.FiscalStart {
@@ -66,6 +67,9 @@ func (f *Formatter) Show(sp Spec, k table.Kind, v table.Value) (string, error) {
 	if v.Null {
 		return "", fmt.Errorf("no value to show")
 	}
+	if !inCalendar(k, v.F) {
+		return "", fmt.Errorf("%v is not a %s between the years 1 and 9999", table.Format(table.Number, v), k)
+	}
 	switch {
 	case sp.Numeric() && k.IsNumeric():
 		return f.Number(sp, v.F)
@@ -83,9 +87,23 @@ func (f *Formatter) Show(sp Spec, k table.Kind, v table.Value) (string, error) {
 	return "", fmt.Errorf("format %s does not fit a %s value", sp, k)
 }
 
+// inCalendar reports whether a month, quarter or date value falls in the
+// years 1 to 9999 (other kinds are always in range): a figure computed by
+// an expression may hold any number.
+func inCalendar(k table.Kind, f float64) bool {
+	perYear := map[table.Kind]float64{table.Month: 12, table.Quarter: 4}[k]
+	switch {
+	case k == table.Date:
+		return f >= -719162 && f < 2932897 // 0001-01-01 to 9999-12-31 in days since 1970
+	case perYear > 0:
+		return f >= perYear && f < 10000*perYear
+	}
+	return true
+}
+
 // Check reports whether sp can show values of kind k.
 func Check(sp Spec, k table.Kind) error {
-	probe := table.Value{F: 1, S: "x"}
+	probe := table.Value{F: 2022 * 12, S: "x"} // a value every kind can hold: Jan 2022, a quarter, a date, a number
 	_, err := Default.Show(sp, k, probe)
 	return err
 }

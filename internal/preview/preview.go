@@ -156,13 +156,21 @@ func (s *Server) Problem() string {
 	return s.problem
 }
 
-// ServeHTTP serves the pages, the event stream and the reload script.
+// ServeHTTP serves the pages, the event stream and the reload script, to
+// requests addressed to this server by a loopback name (see guard.go);
+// others get 403. No answer is sniffed for another content type.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if refuseForeignHost(w, r) {
+		return
+	}
 	switch r.URL.Path {
 	case "/_briefing/events":
+		w.Header().Set("Content-Security-Policy", ownPolicy)
 		s.events(w, r)
 		return
 	case "/_briefing/live.js":
+		w.Header().Set("Content-Security-Policy", ownPolicy)
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		w.Write([]byte(liveJS))
@@ -177,6 +185,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	problem := s.problem
 	s.mu.Unlock()
 	if !ok {
+		w.Header().Set("Content-Security-Policy", ownPolicy)
 		if problem != "" {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			w.WriteHeader(http.StatusServiceUnavailable)

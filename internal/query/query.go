@@ -18,6 +18,7 @@
 package query
 
 import (
+	"context"
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
@@ -43,6 +44,7 @@ const Dir = "queries"
 type DB struct {
 	db    *sql.DB
 	kinds map[string]table.Kind // column name → kind, from every table loaded
+	lim   Limits
 }
 
 // Open copies tables into a fresh in-memory database.
@@ -53,6 +55,10 @@ func Open(tables map[string]*table.Table) (*DB, error) {
 	}
 	db.SetMaxOpenConns(1) // one connection: one in-memory database
 	d := &DB{db: db, kinds: map[string]table.Kind{}}
+	if err := d.SetLimits(DefaultLimits); err != nil {
+		db.Close()
+		return nil, err
+	}
 	for _, name := range slices.Sorted(maps.Keys(tables)) {
 		if err := d.Add(tables[name]); err != nil {
 			db.Close()
@@ -135,35 +141,9 @@ func (d *DB) Run(src Source) (*table.Table, error) {
 		return nil, err
 	}
 	defer d.db.Exec("PRAGMA query_only = 0")
-	rows, err := d.db.Query(src.SQL)
+	names, raw, err := d.fetch(src)
 	if err != nil {
-		return nil, d.sqlError(src, err)
-	}
-	defer rows.Close()
-	// fail closes rows first: the one connection must be free for
-	// sqlError to prepare with.
-	fail := func(err error) (*table.Table, error) {
-		rows.Close()
-		return nil, d.sqlError(src, err)
-	}
-	names, err := rows.Columns()
-	if err != nil {
-		return fail(err)
-	}
-	var raw [][]any
-	for rows.Next() {
-		vals := make([]any, len(names))
-		ptrs := make([]any, len(names))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return fail(err)
-		}
-		raw = append(raw, vals)
-	}
-	if err := rows.Err(); err != nil {
-		return fail(err)
+		return nil, err
 	}
 	cols := make([]table.Column, len(names))
 	seen := map[string]bool{}
@@ -187,6 +167,59 @@ func (d *DB) Run(src Source) (*table.Table, error) {
 		t.Append(vals)
 	}
 	return t, nil
+}
+
+// fetch runs src within the limits and returns its column names and rows.
+func (d *DB) fetch(src Source) ([]string, [][]any, error) {
+	ctx, cancel := d.context()
+	defer cancel()
+	rows, err := d.db.QueryContext(ctx, src.SQL)
+	if err != nil {
+		return nil, nil, d.failure(ctx, src, err)
+	}
+	defer rows.Close()
+	// fail closes rows first: the one connection must be free for
+	// sqlError to prepare with.
+	fail := func(err error) ([]string, [][]any, error) {
+		rows.Close()
+		return nil, nil, d.failure(ctx, src, err)
+	}
+	names, err := rows.Columns()
+	if err != nil {
+		return fail(err)
+	}
+	var raw [][]any
+	var size int64
+	for rows.Next() {
+		if len(raw) >= d.lim.MaxRows {
+			return nil, nil, d.tooManyRows(src)
+		}
+		vals := make([]any, len(names))
+		ptrs := make([]any, len(names))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return fail(err)
+		}
+		if size += rowBytes(vals); size > d.lim.MaxBytes {
+			return nil, nil, d.tooMuchMemory(src)
+		}
+		raw = append(raw, vals)
+	}
+	if err := rows.Err(); err != nil {
+		return fail(err)
+	}
+	return names, raw, nil
+}
+
+// failure reports a query that failed: at the limit it hit, or at the
+// SQL error's place.
+func (d *DB) failure(ctx context.Context, src Source, err error) error {
+	if lerr := d.limitError(ctx, src, err); lerr != nil {
+		return lerr
+	}
+	return d.sqlError(src, err)
 }
 
 // kindOf decides a result column's type; see the package comment.
@@ -269,10 +302,12 @@ func (d *DB) sqlError(src Source, err error) error {
 // string), so each whole-token occurrence is tried in turn: the SQL up to
 // and including it fails with the same message only at the offending one,
 // since the parser stops at the first token it cannot take. It returns
-// the first occurrence when none does, and -1 when tok is not found.
+// the first occurrence when none does, and -1 when tok is not found. At
+// most maxNearTries occurrences are tried, so that a long query full of
+// commas costs a bounded number of prepares.
 func (d *DB) nearOffset(sqlText, tok, msg string) int {
 	first := -1
-	for from := 0; from < len(sqlText); {
+	for from, tries := 0, 0; from < len(sqlText) && tries < maxNearTries; tries++ {
 		i := strings.Index(sqlText[from:], tok)
 		if i < 0 {
 			break
@@ -298,6 +333,8 @@ func (d *DB) nearOffset(sqlText, tok, msg string) int {
 	}
 	return first
 }
+
+const maxNearTries = 200
 
 func isWordByte(c byte) bool {
 	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80

@@ -327,6 +327,14 @@ func TestTOMLLimits(t *testing.T) {
 	lim.MaxCellBytes = 3
 	_, err = load(t, "q.toml", quartersTOML, table.Spec{Name: "quarter"}, lim)
 	wantErr(t, err, "q.toml:4:10: cell holds more than 3 bytes, the limit for one cell")
+
+	// Nesting that would make the TOML decoder recurse without bound is
+	// refused before it runs, at the bracket that goes too deep.
+	deep := "[[quarter]]\nname = " + strings.Repeat("[", 10000) + strings.Repeat("]", 10000) + "\n"
+	_, err = load(t, "d.toml", deep, table.Spec{Name: "quarter"}, table.DefaultLimits)
+	if err == nil || !strings.HasPrefix(err.Error(), "d.toml:2:") || !strings.Contains(err.Error(), "32 levels") {
+		t.Errorf("deep TOML: %v (want a refusal at d.toml:2 naming the limit)", err)
+	}
 }
 
 // ---- typed values ----

@@ -19,6 +19,9 @@ func loadTOML(src []byte, spec Spec, lim Limits) (*Table, error) {
 	if key == "" {
 		key = spec.Name
 	}
+	if err := tomlpos.CheckDepth(diag.Data, spec.File, src); err != nil {
+		return nil, err
+	}
 	var doc map[string]any
 	if _, err := toml.Decode(string(src), &doc); err != nil {
 		var pe toml.ParseError

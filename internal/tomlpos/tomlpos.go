@@ -9,6 +9,7 @@ package tomlpos
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"path"
 	"regexp"
@@ -20,10 +21,21 @@ import (
 	"github.com/briefing-dev/briefing/internal/diag"
 )
 
-// Index maps the keys of one TOML file to positions.
+// Index maps the keys of one TOML file to positions. A lookup costs the
+// same however many keys the file has, and an Index is safe for use by
+// several goroutines: it is not changed after New.
 type Index struct {
 	file    string
+	src     string
+	lines   []int // offset of the start of each line
 	entries []entry
+	first   map[string]int  // key path → its first entry
+	byElem  map[elemKey]int // key path and array element → its first entry
+}
+
+type elemKey struct {
+	path string
+	elem int
 }
 
 type entry struct {
@@ -36,10 +48,15 @@ type entry struct {
 
 // New indexes src, which is the content of file.
 func New(file string, src []byte) *Index {
-	ix := &Index{file: file}
+	ix := &Index{file: file, src: string(src)}
 	table, elem := "", -1
 	counts := map[string]int{}
-	lines := strings.Split(string(src), "\n")
+	lines := strings.Split(ix.src, "\n")
+	ix.lines = make([]int, len(lines))
+	for i, off := 1, 0; i < len(lines); i++ {
+		off += len(lines[i-1]) + 1
+		ix.lines[i] = off
+	}
 	inMulti := ""
 	for i, raw := range lines {
 		line := strings.TrimRight(raw, "\r")
@@ -91,6 +108,7 @@ func New(file string, src []byte) *Index {
 			ix.inline(full, elem, i+1, valCol, val)
 		}
 	}
+	ix.group()
 	return ix
 }
 
@@ -127,25 +145,63 @@ func (ix *Index) Elem(table string, elem int) diag.Pos {
 	return ix.find([]string{table}, elem, false)
 }
 
-func (ix *Index) find(path []string, elem int, value bool) diag.Pos {
-	want := joinKey(path)
-	for _, e := range ix.entries {
-		if e.path == want && (elem < 0 || e.elem == elem) {
-			col := e.keyCol
-			if value {
-				col = e.valCol
-			}
-			return diag.Pos{File: ix.file, Line: e.line, Col: col}
+// Line returns the text of 1-based line n, without its line ending, or ""
+// when the file has no such line.
+func (ix *Index) Line(n int) string {
+	if n < 1 || n > len(ix.lines) {
+		return ""
+	}
+	end := len(ix.src)
+	if n < len(ix.lines) {
+		end = ix.lines[n] - 1
+	}
+	return strings.TrimRight(ix.src[ix.lines[n-1]:end], "\r")
+}
+
+// group fills the lookup maps; the first entry of a path wins.
+func (ix *Index) group() {
+	ix.first = make(map[string]int, len(ix.entries))
+	ix.byElem = map[elemKey]int{}
+	for i, e := range ix.entries {
+		if _, ok := ix.first[e.path]; !ok {
+			ix.first[e.path] = i
+		}
+		k := elemKey{e.path, e.elem}
+		if _, ok := ix.byElem[k]; !ok && e.elem >= 0 {
+			ix.byElem[k] = i
 		}
 	}
-	return diag.Pos{File: ix.file}
+}
+
+func (ix *Index) find(path []string, elem int, value bool) diag.Pos {
+	i, ok := ix.first[joinKey(path)]
+	if elem >= 0 {
+		i, ok = ix.byElem[elemKey{joinKey(path), elem}]
+	}
+	if !ok {
+		return diag.Pos{File: ix.file}
+	}
+	e := ix.entries[i]
+	col := e.keyCol
+	if value {
+		col = e.valCol
+	}
+	return diag.Pos{File: ix.file, Line: e.line, Col: col}
 }
 
 // Decode decodes src into v and turns every failure into a positioned
 // *diag.Error: syntax errors, values of the wrong type, and keys that v
 // does not have (a misspelt key is an error, not something to ignore).
 // The errors are of the given kind: the kind of file the caller reads.
+// A source over MaxBytes or nested deeper than MaxDepth is refused before
+// the decoder sees it.
 func Decode(kind diag.Kind, file string, src []byte, v any) (toml.MetaData, error) {
+	if err := CheckSize(kind, file, int64(len(src))); err != nil {
+		return toml.MetaData{}, err
+	}
+	if err := CheckDepth(kind, file, src); err != nil {
+		return toml.MetaData{}, err
+	}
 	md, err := toml.Decode(string(src), v)
 	if err != nil {
 		return md, fromDecodeError(kind, file, src, err)
@@ -245,6 +301,7 @@ func (ix *Index) ArrayKeys(table string) []string {
 // EachFile reads every DIR/*.toml in fsys, in name order, and hands each to
 // parse. Problems in the files' content (a *diag.Error) are collected so
 // that every bad file is reported at once; a missing folder is no files.
+// Files are read with ReadFile, so parse sees at most MaxBytes+1 bytes.
 func EachFile(fsys fs.FS, dir string, parse func(file string, src []byte) error) error {
 	entries, err := fs.ReadDir(fsys, dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -259,7 +316,7 @@ func EachFile(fsys fs.FS, dir string, parse func(file string, src []byte) error)
 			continue
 		}
 		file := path.Join(dir, e.Name())
-		src, err := fs.ReadFile(fsys, file)
+		src, err := ReadFile(fsys, file)
 		if err != nil {
 			return err
 		}
@@ -271,4 +328,16 @@ func EachFile(fsys fs.FS, dir string, parse func(file string, src []byte) error)
 		}
 	}
 	return diag.Join(errs...)
+}
+
+// ReadFile reads file from fsys, but no more than MaxBytes+1 bytes of it:
+// enough for Decode to refuse a file over the limit without the whole of
+// it in memory.
+func ReadFile(fsys fs.FS, file string) ([]byte, error) {
+	f, err := fsys.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, MaxBytes+1))
 }
