@@ -56,7 +56,7 @@ func runEmail(args []string, stdout, stderr io.Writer) error {
 	if subject == "" {
 		subject = strings.TrimSpace(cfg.Title + " — " + cfg.Period)
 		subject = strings.TrimSuffix(subject, " —")
-	} else if subject, err = b.res.Expand(subject, cfg.Pos("email", "subject")); err != nil {
+	} else if subject, err = b.res.Figures.Expand(subject, cfg.Pos("email", "subject")); err != nil {
 		return err
 	}
 	if b.renderer == nil {

@@ -71,10 +71,10 @@ func Make(cfg *config.Site, pages []site.Page, subject string, draw ImageFunc) (
 		if p.Description != "" {
 			fmt.Fprintf(&body, "<p class=\"lede\">%s</p>\n", html.EscapeString(p.Description))
 		}
-		block := func(w io.Writer, r narrative.Ref) error {
+		block := func(w io.Writer, r narrative.Block) error {
 			return ed.block(w, cfg, p, r, draw, seen)
 		}
-		if err := p.Doc.Render(&body, block, p.Inline); err != nil {
+		if err := p.Doc.Render(&body, block, p.Text); err != nil {
 			return nil, err
 		}
 	}
@@ -108,10 +108,10 @@ func pageNames(pages []site.Page) string {
 
 // block renders a chart as an image, a table as a table, and a page list
 // as links.
-func (ed *Edition) block(w io.Writer, cfg *config.Site, p site.Page, r narrative.Ref, draw ImageFunc, seen map[string]bool) error {
-	switch r.Kind {
-	case "chart":
-		c := p.Charts[r.Arg]
+func (ed *Edition) block(w io.Writer, cfg *config.Site, p site.Page, r narrative.Block, draw ImageFunc, seen map[string]bool) error {
+	switch r.(type) {
+	case *narrative.ChartRef:
+		c := p.Charts[r.RefName()]
 		img, err := ed.image(c, draw, seen)
 		if err != nil {
 			return err
@@ -125,11 +125,11 @@ func (ed *Edition) block(w io.Writer, cfg *config.Site, p site.Page, r narrative
 			fmt.Fprintf(w, `<p class="chart-source">%s</p>`, html.EscapeString(c.Source))
 		}
 		fmt.Fprint(w, "</div>\n")
-	case "table":
-		writeTable(w, p.Tables[r.Arg])
-	case "pages":
+	case *narrative.TableRef:
+		writeTable(w, p.Tables[r.RefName()])
+	case *narrative.PagesRef:
 		fmt.Fprint(w, "<ul>")
-		for _, l := range p.Links[r.Arg] {
+		for _, l := range p.Lists[r.RefName()] {
 			fmt.Fprintf(w, `<li><a href="%s">%s</a></li>`, html.EscapeString(l.Path), html.EscapeString(l.Title))
 		}
 		fmt.Fprint(w, "</ul>\n")
