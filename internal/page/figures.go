@@ -26,10 +26,10 @@ func (f Figures) Show(name string, fmtName ...string) (string, error) {
 	return showFigure(f.fm, fig, sp)
 }
 
-// Expand resolves the {{fig}} and {{if}} references in s, a string found
-// at pos (the email subject); {{row}} has no row here.
+// Expand resolves the {{fig}} and {{if}} references in s, a TOML string
+// value at pos (the email subject); {{row}} has no row here.
 func (f Figures) Expand(s string, pos diag.Pos) (string, error) {
-	t, err := narrative.ParseText(s, pos)
+	t, err := narrative.ParseText(s, inString(pos))
 	if err != nil {
 		return "", err
 	}

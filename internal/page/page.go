@@ -196,10 +196,10 @@ func (r *resolver) source(file string, b []byte) (source, error) {
 	if s.each, err = r.eachTable(doc); err != nil {
 		return s, err
 	}
-	if s.title, err = narrative.ParseText(doc.Meta.Title, doc.FrontMatterPos("title")); err != nil {
+	if s.title, err = narrative.ParseText(doc.Meta.Title, inString(doc.FrontMatterPos("title"))); err != nil {
 		return s, err
 	}
-	if s.desc, err = narrative.ParseText(doc.Meta.Description, doc.FrontMatterPos("description")); err != nil {
+	if s.desc, err = narrative.ParseText(doc.Meta.Description, inString(doc.FrontMatterPos("description"))); err != nil {
 		return s, err
 	}
 	var errs []error
@@ -219,6 +219,15 @@ func (r *resolver) source(file string, b []byte) (source, error) {
 		}
 	}
 	return s, diag.Join(errs...)
+}
+
+// inString moves the position of a TOML string value (its opening quote)
+// to the string's first character.
+func inString(pos diag.Pos) diag.Pos {
+	if pos.Col > 0 {
+		pos.Col++
+	}
+	return pos
 }
 
 // Path returns the output path of a content file: content/a/b.md →
