@@ -11,14 +11,18 @@ import (
 
 // Limits on what a page may ask of the markdown parser. Measured on
 // goldmark 1.8.7, its time grows with the square of some inputs well
-// inside MaxBytes (40,000 unclosed "[a](" on one line: 11–18 s; 1 MiB of
-// "> " or "[a](": minutes), so these are checked before or while parsing.
+// inside the former 1 MiB limit (40,000 unclosed "[a](" on one line:
+// 11–18 s; 1 MiB of "> " or "[a](": minutes), so these are checked before
+// or while parsing; what they let through costs time in proportion to
+// the page's size, at worst about 3 s a MiB (lists of lists), hence
+// MaxBytes.
 const (
-	// MaxBytes bounds a content file.
-	MaxBytes = 1 << 20
-	// MaxBracketWork bounds the sum, over a page's lines, of the number of
-	// "[" on the line times the line's length: goldmark reads the rest of
-	// the line for every link it tries to close.
+	// MaxBytes bounds a content file: about 40,000 words.
+	MaxBytes = 256 << 10
+	// MaxBracketWork bounds the sum, over a page's lines and paragraphs,
+	// of the number of "[" in each times its length in bytes (a line) or
+	// lines (a paragraph): for every link it tries to close, goldmark
+	// reads the rest of the line and walks the lines of the paragraph.
 	MaxBracketWork = 1 << 25
 	// MaxNesting bounds blocks opened inside each other: quotes, lists,
 	// list items and footnotes.
@@ -33,7 +37,14 @@ const (
 // than the limits allow, with the offset where the limit is passed.
 func checkBounds(body []byte) (off int, msg string) {
 	work := 0
-	var para [][2]int // the lines of the current run of non-blank lines
+	var para [][2]int       // the lines of the current run of non-blank lines
+	brackets, lines := 0, 0 // "[" and lines in the current paragraph
+	itemStart := 0          // where that paragraph starts
+	flush := func() bool {
+		work += brackets * lines
+		brackets, lines = 0, 0
+		return work > MaxBracketWork
+	}
 	for start := 0; start <= len(body); {
 		end := bytes.IndexByte(body[start:], '\n')
 		if end < 0 {
@@ -42,17 +53,29 @@ func checkBounds(body []byte) (off int, msg string) {
 			end += start
 		}
 		line := body[start:end]
-		if n := bytes.Count(line, []byte("[")); n > 0 {
-			if work += n * len(line); work > MaxBracketWork {
-				return start + bytes.IndexByte(line, '['), fmt.Sprintf(
-					"too many links for the length of their lines: this line has %d \"[\" in %d bytes, and a page's \"[\" times the length of their lines may not pass %d (markdown reads the rest of the line for each); break long lines or use fewer brackets",
-					n, len(line), MaxBracketWork)
+		blank := len(bytes.TrimSpace(line)) == 0
+		if startsItem(line) && lines > 0 {
+			// A bullet starts a new block: goldmark's paragraph ends.
+			if n, l := brackets, lines; flush() {
+				return itemStart, bracketLimit(fmt.Sprintf("this paragraph has %d \"[\" in %d lines", n, l))
 			}
 		}
-		if len(bytes.TrimSpace(line)) > 0 {
-			para = append(para, [2]int{start, end})
+		if lines == 0 {
+			itemStart = start
 		}
-		if len(bytes.TrimSpace(line)) == 0 || end == len(body) {
+		if n := bytes.Count(line, []byte("[")); n > 0 {
+			brackets += n
+			if work += n * len(line); work > MaxBracketWork {
+				return start + bytes.IndexByte(line, '['), bracketLimit(fmt.Sprintf("this line has %d \"[\" in %d bytes", n, len(line)))
+			}
+		}
+		if !blank {
+			para, lines = append(para, [2]int{start, end}), lines+1
+		}
+		if (blank || end == len(body)) && len(para) > 0 {
+			if n, l := brackets, lines; flush() {
+				return itemStart, bracketLimit(fmt.Sprintf("this paragraph has %d \"[\" in %d lines", n, l))
+			}
 			if off, msg := checkTables(body, para); msg != "" {
 				return off, msg
 			}
@@ -61,6 +84,23 @@ func checkBounds(body []byte) (off int, msg string) {
 		start = end + 1
 	}
 	return 0, ""
+}
+
+// startsItem reports whether a line is a bullet list item with text,
+// indented by at most three spaces: a line that always starts a block.
+func startsItem(line []byte) bool {
+	i := 0
+	for i < len(line) && i < 3 && line[i] == ' ' {
+		i++
+	}
+	if i+2 >= len(line) || !bytes.ContainsRune([]byte("-*+"), rune(line[i])) || line[i+1] != ' ' && line[i+1] != '\t' {
+		return false
+	}
+	return len(bytes.TrimSpace(line[i+2:])) > 0
+}
+
+func bracketLimit(what string) string {
+	return fmt.Sprintf("too many links for the size of their lines and paragraphs: %s; markdown takes time in proportion to each product, and a page's sum of them may not pass %d; break long lines and paragraphs (with a blank line), or use fewer brackets", what, MaxBracketWork)
 }
 
 // checkTables bounds the tables a run of non-blank lines may hold: a

@@ -1,28 +1,38 @@
-// Package narrative turns the briefing's markdown into HTML.
+// Package narrative reads the briefing's markdown: a content file's front
+// matter and body, parsed once into a goldmark tree whose references are
+// typed nodes, and rendered to HTML by whoever holds the values.
 //
 // A content file starts with TOML front matter between +++ lines (title,
 // order, description, draft, and for a page per row: each, slug),
 // followed by markdown: GitHub-flavoured, with footnotes and heading
 // anchors. Raw HTML in markdown is dropped and javascript: links are
-// neutralised.
+// neutralised. Links to other content files (customers.md) become links
+// to their pages; Doc.Links lists every link with its position.
 //
 // References in double braces bring in the briefing's data. On a line of
-// their own:
+// their own (Block: *ChartRef, *TableRef, *PagesRef):
 //
 //	{{chart spend-share}}     a chart from charts/spend-share.toml
 //	{{table top-customers}}   a table from tables/top-customers.toml
 //	{{pages customer}}        links to the pages made from customer.md
 //
-// and inside a sentence:
+// and inside a sentence (Inline: *FigRef, *IfRef, *RowRef):
 //
 //	{{fig tiktok_share}}                      a figure, in its own format
 //	{{fig tiktok_share percent:1}}            … or in another
 //	{{if top_share > 20% then "high" else "moderate"}}
 //	{{row customer}}                          a column of this page's row
 //
-// This package finds and positions references; the caller checks them
-// (an unknown name is an error at its file:line:col) and renders them.
-// Links to other content files (customers.md) become links to their pages.
+// One goldmark extension (Refs) makes these nodes. Parse reports how a
+// reference is written wrongly (an unknown kind, a placement inside a
+// sentence, a malformed condition) at its file:line:col; whether the
+// names exist is the page stage's to check (package page). Render asks
+// its caller for each block's HTML and takes each inline reference's
+// text by its slot.
+//
+// Some markdown costs goldmark time in proportion to the square of its
+// size; Parse refuses it first, at the place a limit is passed (see
+// MaxBytes, MaxBracketWork, MaxNesting, MaxTableCells).
 package narrative
 
 import (
@@ -85,7 +95,7 @@ func Parse(file string, src []byte) (*Doc, error) {
 		return nil, diag.Content.Errorf(d.pos(off), "%s", msg)
 	}
 	pc := parser.NewContext()
-	d.root = markdown.Parser().Parse(text.NewReader(body), parser.WithContext(pc))
+	d.root = parseMarkdown(body, pc)
 	var errs []error
 	ps, _ := pc.Get(problemsKey).([]problem)
 	for _, p := range ps[:min(len(ps), maxProblems)] {
@@ -96,6 +106,11 @@ func Parse(file string, src []byte) (*Doc, error) {
 	}
 	d.position()
 	return d, nil
+}
+
+// parseMarkdown runs goldmark; tests watch it.
+var parseMarkdown = func(body []byte, pc parser.Context) ast.Node {
+	return markdown.Parser().Parse(text.NewReader(body), parser.WithContext(pc))
 }
 
 // maxProblems bounds the syntax problems reported for one file.
