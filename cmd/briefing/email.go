@@ -80,7 +80,7 @@ func (c *emailCommand) compose(b *briefing) (*email.Composed, error) {
 		return nil, err
 	}
 	r := email.Request{
-		Config: b.res.Config, Pages: b.res.SitePages, Expand: b.res.Expand,
+		Config: b.res.Config, Pages: b.res.SitePages, Expand: b.res.Figures.Expand,
 		Draw: b.res.Images, Date: date, From: c.from, Subject: c.subject,
 	}
 	if c.to != "" {

@@ -25,7 +25,7 @@ import (
 	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/figure"
 	"github.com/briefing-dev/briefing/internal/format"
-	"github.com/briefing-dev/briefing/internal/narrative"
+	"github.com/briefing-dev/briefing/internal/page"
 	"github.com/briefing-dev/briefing/internal/query"
 	"github.com/briefing-dev/briefing/internal/site"
 	"github.com/briefing-dev/briefing/internal/table"
@@ -85,9 +85,8 @@ type Result struct {
 	// Images makes chart images with the ECharts this build found; nil
 	// without Options.Images.
 	Images *chartimage.Session
-	// Expand replaces {{fig}} and {{if}} references in a string from
-	// site.toml (such as the email subject) found at pos.
-	Expand func(s string, pos diag.Pos) (string, error)
+	// Figures shows figures outside pages, such as in the email subject.
+	Figures page.Figures
 }
 
 // Build reads the briefing in fsys and renders it.
@@ -123,21 +122,19 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 		return nil, err
 	}
 	r.Warnings = append(r.Warnings, figs.Warnings...)
-	x := &refs{fm: fm, figs: figs, tables: r.Tables}
-	if x.charts, err = loadChartSpecs(fsys); err != nil {
+	pin := page.Input{Format: fm, Figures: figs, Tables: r.Tables}
+	if pin.Charts, err = loadChartSpecs(fsys); err != nil {
 		return nil, err
 	}
-	if x.views, err = tableview.LoadSpecs(fsys); err != nil {
+	if pin.Views, err = tableview.LoadSpecs(fsys); err != nil {
 		return nil, err
 	}
-	pages, err := x.pages(fsys)
+	set, err := page.Prepare(fsys, pin)
 	if err != nil {
 		return nil, err
 	}
-	r.SitePages = pages
-	r.Expand = func(s string, pos diag.Pos) (string, error) {
-		return narrative.ExpandText(s, pos, x.check(nil), x.inline(nil, nil))
-	}
+	pages := set.Pages
+	r.SitePages, r.Figures = pages, set.Figures
 	r.Charts = map[string]*chart.Chart{}
 	for _, p := range pages {
 		for name, c := range p.Charts {
@@ -151,7 +148,7 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 	r.Images = openImages(opt.Images, cfg, drawWith)
 	var static site.Files
 	if !opt.SkipStatic {
-		if static, err = drawStatic(pages, x.charts, cfg.StaticCharts(), r.Images); err != nil {
+		if static, err = drawStatic(pages, pin.Charts, cfg.StaticCharts(), r.Images); err != nil {
 			return nil, err
 		}
 	}
@@ -159,7 +156,7 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := site.Input{Config: cfg, Pages: pages, ECharts: echarts, Funcs: template.FuncMap{"fig": x.templateFig}}
+	in := site.Input{Config: cfg, Pages: pages, ECharts: echarts, Funcs: template.FuncMap{"fig": set.Figures.Show}}
 	if cfg.GeneratedAt {
 		now := time.Now
 		if opt.Now != nil {
@@ -176,7 +173,7 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 	if err := addStatic(fsys, r.Files); err != nil {
 		return nil, err
 	}
-	r.Warnings = append(r.Warnings, checkLinks(pages, r.Files)...)
+	r.Warnings = append(r.Warnings, page.CheckLinks(pages, func(p string) bool { _, ok := r.Files[p]; return ok })...)
 	if r.Images != nil && r.Images.Problem() != nil {
 		r.Warnings = append(r.Warnings, diag.Config.Errorf(cfg.Pos("cache", "dir"), "%v; chart images were drawn without it", r.Images.Problem()))
 	}

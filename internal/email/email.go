@@ -86,10 +86,10 @@ func Make(cfg *config.Site, pages []site.Page, subject string, draw Drawer) (*Ed
 		if p.Description != "" {
 			fmt.Fprintf(&body, "<p class=\"lede\">%s</p>\n", html.EscapeString(p.Description))
 		}
-		block := func(w io.Writer, r narrative.Ref) error {
+		block := func(w io.Writer, r narrative.Block) error {
 			return ed.block(w, p, r, images)
 		}
-		if err := p.Doc.Render(&body, block, p.Inline); err != nil {
+		if err := p.Doc.Render(&body, block, p.Text); err != nil {
 			return nil, err
 		}
 	}
@@ -123,10 +123,10 @@ func pageNames(pages []site.Page) string {
 
 // block renders a chart as an image, a table as a table, and a page list
 // as links.
-func (ed *Edition) block(w io.Writer, p site.Page, r narrative.Ref, images map[string]Image) error {
-	switch r.Kind {
-	case "chart":
-		c := p.Charts[r.Arg]
+func (ed *Edition) block(w io.Writer, p site.Page, r narrative.Block, images map[string]Image) error {
+	switch r.(type) {
+	case *narrative.ChartRef:
+		c := p.Charts[r.RefName()]
 		img := images[c.Name]
 		fmt.Fprintf(w, `<div class="chart"><p class="chart-title">%s</p>`, html.EscapeString(c.Title))
 		if c.Subtitle != "" {
@@ -137,11 +137,11 @@ func (ed *Edition) block(w io.Writer, p site.Page, r narrative.Ref, images map[s
 			fmt.Fprintf(w, `<p class="chart-source">%s</p>`, html.EscapeString(c.Source))
 		}
 		fmt.Fprint(w, "</div>\n")
-	case "table":
-		writeTable(w, p.Tables[r.Arg])
-	case "pages":
+	case *narrative.TableRef:
+		writeTable(w, p.Tables[r.RefName()])
+	case *narrative.PagesRef:
 		fmt.Fprint(w, "<ul>")
-		for _, l := range p.Links[r.Arg] {
+		for _, l := range p.Lists[r.RefName()] {
 			fmt.Fprintf(w, `<li><a href="%s">%s</a></li>`, html.EscapeString(l.Path), html.EscapeString(l.Title))
 		}
 		fmt.Fprint(w, "</ul>\n")
@@ -158,9 +158,12 @@ func (ed *Edition) drawImages(pages []site.Page, draw Drawer) (map[string]Image,
 	var charts []*chart.Chart
 	var reqs []chartimage.Request
 	for _, p := range pages {
-		find := func(_ io.Writer, r narrative.Ref) error {
-			c := p.Charts[r.Arg]
-			if r.Kind != "chart" || c == nil || images[c.Name].CID != "" {
+		find := func(_ io.Writer, r narrative.Block) error {
+			if _, ok := r.(*narrative.ChartRef); !ok {
+				return nil
+			}
+			c := p.Charts[r.RefName()]
+			if c == nil || images[c.Name].CID != "" {
 				return nil
 			}
 			height := c.Height * ChartWidth / 640
@@ -169,7 +172,7 @@ func (ed *Edition) drawImages(pages []site.Page, draw Drawer) (map[string]Image,
 			reqs = append(reqs, chartimage.Request{Option: c.Option, Width: ChartWidth, Height: height, Scale: Scale})
 			return nil
 		}
-		if err := p.Doc.Render(io.Discard, find, p.Inline); err != nil {
+		if err := p.Doc.Render(io.Discard, find, p.Text); err != nil {
 			return nil, err
 		}
 	}

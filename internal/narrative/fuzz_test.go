@@ -24,21 +24,15 @@ var narrativeSeeds = []string{
 	"+++\r\ntitle = \"T\"\r\n+++\r\n{{table t}}\r\n",
 }
 
-// FuzzNarrativeParse: any page parses and renders, or fails with a positioned error;
-// a reference's text never becomes markup.
+// FuzzNarrativeParse: any page parses and renders, or fails with a
+// positioned error; every reference lies inside the page, and the text an
+// inline reference shows never becomes markup.
 func FuzzNarrativeParse(f *testing.F) {
 	for _, s := range narrativeSeeds {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		var refs []Ref
-		d, err := Parse("content/p.md", []byte(src), func(r Ref) error {
-			refs = append(refs, r)
-			if r.Arg == "bad" {
-				return errors.New("refused")
-			}
-			return nil
-		})
+		d, err := Parse("content/p.md", []byte(src))
 		if err != nil {
 			var de *diag.Error
 			if !errors.As(err, &de) || de.Pos.File != "content/p.md" {
@@ -46,22 +40,24 @@ func FuzzNarrativeParse(f *testing.F) {
 			}
 			return
 		}
-		for _, r := range refs {
-			if r.Pos.Line < 1 || r.Pos.Line > strings.Count(src, "\n")+1 {
-				t.Fatalf("reference %v at %v, outside the page", r, r.Pos)
+		for _, r := range d.Refs() {
+			if at := r.RefSpan().Open; at.Line < 1 || at.Line > strings.Count(src, "\n")+1 {
+				t.Fatalf("reference %q at %v, outside the page", r.RefSpan().Arg, at)
 			}
 		}
+		texts := make([]string, d.Slots())
+		for i := range texts {
+			texts[i] = "<b>x</b>"
+		}
 		var b bytes.Buffer
-		err = d.Render(&b,
-			func(w io.Writer, r Ref) error { _, err := io.WriteString(w, "<div>block</div>"); return err },
-			func(r Ref) (string, error) { return "<b>" + r.Arg + "</b>", nil })
+		err = d.Render(&b, func(w io.Writer, r Block) error { _, err := io.WriteString(w, "<div>block</div>"); return err }, texts)
 		if err == nil && strings.Contains(b.String(), "<b>") {
 			t.Fatalf("an inline reference's text became markup: %q", b.String())
 		}
 	})
 }
 
-// FuzzExpandText: references in a plain string expand, or fail at a
+// FuzzExpandText: references in a plain string parse, or fail at a
 // position within the string.
 func FuzzExpandText(f *testing.F) {
 	for _, s := range []string{"Briefing: {{fig tiktok_share}} from one customer", "{{", "{{fig}}", "a {{fig x}}{{fig y}} b", "{{ fig x }}", "}}{{fig x"} {
@@ -69,7 +65,7 @@ func FuzzExpandText(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		at := diag.Pos{File: "site.toml", Line: 4, Col: 12}
-		_, err := ExpandText(s, at, nil, func(r Ref) (string, error) { return r.Arg, nil })
+		_, err := ParseText(s, at)
 		var de *diag.Error
 		if err != nil && (!errors.As(err, &de) || de.Pos.Line != 4 || de.Pos.Col < 12 || de.Pos.Col > 12+len(s)) {
 			t.Fatalf("%q: %v, want an error within the string", s, err)

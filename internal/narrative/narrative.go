@@ -1,51 +1,58 @@
-// Package narrative turns the briefing's markdown into HTML.
+// Package narrative reads the briefing's markdown: a content file's front
+// matter and body, parsed once into a goldmark tree whose references are
+// typed nodes, and rendered to HTML by whoever holds the values.
 //
 // A content file starts with TOML front matter between +++ lines (title,
 // order, description, draft, and for a page per row: each, slug),
 // followed by markdown: GitHub-flavoured, with footnotes and heading
 // anchors. Raw HTML in markdown is dropped and javascript: links are
-// neutralised.
+// neutralised. Links to other content files (customers.md) become links
+// to their pages; Doc.Links lists every link with its position.
 //
 // References in double braces bring in the briefing's data. On a line of
-// their own:
+// their own (Block: *ChartRef, *TableRef, *PagesRef):
 //
 //	{{chart spend-share}}     a chart from charts/spend-share.toml
 //	{{table top-customers}}   a table from tables/top-customers.toml
 //	{{pages customer}}        links to the pages made from customer.md
 //
-// and inside a sentence:
+// and inside a sentence (Inline: *FigRef, *IfRef, *RowRef):
 //
 //	{{fig tiktok_share}}                      a figure, in its own format
 //	{{fig tiktok_share percent:1}}            … or in another
 //	{{if top_share > 20% then "high" else "moderate"}}
 //	{{row customer}}                          a column of this page's row
 //
-// This package finds and positions references; the caller checks them
-// (an unknown name is an error at its file:line:col) and renders them.
-// Links to other content files (customers.md) become links to their pages.
+// One goldmark extension (Refs) makes these nodes. Parse reports how a
+// reference is written wrongly (an unknown kind, a placement inside a
+// sentence, a malformed condition) at its file:line:col; whether the
+// names exist is the page stage's to check (package page). Render asks
+// its caller for each block's HTML and takes each inline reference's
+// text by its slot.
+//
+// Some markdown costs goldmark time in proportion to the square of its
+// size; Parse refuses it first, at the place a limit is passed (see
+// MaxBytes, MaxBracketWork, MaxNesting, MaxTableCells).
 package narrative
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"io"
-	"slices"
+	"sort"
 	"strings"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
-	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 
 	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/tomlpos"
 )
-
-// MaxBytes bounds a content file: some markdown inputs take quadratic time.
-const MaxBytes = 1 << 20
 
 // Meta is a page's front matter.
 type Meta struct {
@@ -67,11 +74,14 @@ type Doc struct {
 	src    []byte
 	root   ast.Node
 	fm     *tomlpos.Index
+	lines  lineIndex
 }
 
-// Parse reads a content file. check validates every reference; its error
-// is reported at the reference's file:line:col.
-func Parse(file string, src []byte, check CheckFunc) (*Doc, error) {
+// Parse reads a content file: its front matter and its markdown, with
+// every reference as a typed node. Problems with how a reference is
+// written are reported at its file:line:col (all of them, up to
+// maxProblems); whether the names it uses exist is for the caller.
+func Parse(file string, src []byte) (*Doc, error) {
 	if len(src) > MaxBytes {
 		return nil, diag.Content.Errorf(diag.Pos{File: file}, "file is %d bytes, over the limit of %d", len(src), MaxBytes)
 	}
@@ -80,10 +90,31 @@ func Parse(file string, src []byte, check CheckFunc) (*Doc, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.src = body
-	d.root = newMarkdown(refRenderer{}).Parser().Parse(text.NewReader(body))
-	return d, d.check(check)
+	d.src, d.lines = body, newLineIndex(body)
+	if off, msg := checkBounds(body); msg != "" {
+		return nil, diag.Content.Errorf(d.pos(off), "%s", msg)
+	}
+	pc := parser.NewContext()
+	d.root = parseMarkdown(body, pc)
+	var errs []error
+	ps, _ := pc.Get(problemsKey).([]problem)
+	for _, p := range ps[:min(len(ps), maxProblems)] {
+		errs = append(errs, diag.Content.Errorf(d.pos(p.off), "%s", p.msg))
+	}
+	if err := diag.Join(errs...); err != nil {
+		return nil, err
+	}
+	d.position()
+	return d, nil
 }
+
+// parseMarkdown runs goldmark; tests watch it.
+var parseMarkdown = func(body []byte, pc parser.Context) ast.Node {
+	return markdown.Parser().Parse(text.NewReader(body), parser.WithContext(pc))
+}
+
+// maxProblems bounds the syntax problems reported for one file.
+const maxProblems = 20
 
 // frontMatter decodes the +++ block and returns the source with that block
 // blanked out line for line, so positions in the markdown stay true.
@@ -135,67 +166,59 @@ func (d *Doc) frontMatter(src []byte) ([]byte, error) {
 	return body, nil
 }
 
-// check positions every reference, validates it, and reports a block
-// reference written inside a sentence.
-func (d *Doc) check(check CheckFunc) error {
-	var first error
-	fail := func(err error) {
-		if first == nil {
-			first = err
+// position turns the byte offsets the parsers left in reference nodes
+// into positions, and lists the charts placed.
+func (d *Doc) position() {
+	for _, r := range d.Refs() {
+		sp := r.RefSpan()
+		sp.At, sp.Open = d.pos(sp.At.Col), d.pos(sp.Open.Col)
+		if c, ok := r.(*ChartRef); ok {
+			d.Charts = append(d.Charts, c.Name)
 		}
 	}
-	_ = ast.Walk(d.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		var r *Ref
-		switch n := n.(type) {
-		case *BlockRefNode:
-			r = &n.R
-		case *RefNode:
-			r = &n.R
-		case *ast.CodeSpan, *ast.FencedCodeBlock, *ast.CodeBlock:
-			return ast.WalkSkipChildren, nil
-		default:
-			return ast.WalkContinue, nil
-		}
-		r.Pos, r.Open = d.pos(r.Pos.Col), d.pos(r.Open.Col)
-		switch {
-		case !r.Block && IsBlock(r.Kind):
-			fail(diag.Content.Errorf(r.Open, "a %s placement must stand alone on its own line: {{%s NAME}}", r.Kind, r.Kind))
-			return ast.WalkContinue, nil
-		case !r.Block && !slices.Contains(InlineKinds, r.Kind):
-			fail(diag.Content.Errorf(r.Open, "unknown reference {{%s …}} (want {{fig NAME}}, {{if CONDITION then \"…\" else \"…\"}}, {{row COLUMN}}, or on a line of its own {{chart NAME}}, {{table NAME}}, {{pages NAME}})", r.Kind))
-			return ast.WalkContinue, nil
-		}
-		if r.Kind == "chart" {
-			d.Charts = append(d.Charts, r.Arg)
-		}
-		if check != nil {
-			if err := check(*r); err != nil {
-				fail(positioned(r.Pos, err))
-			}
-		}
-		return ast.WalkContinue, nil
-	})
-	return first
 }
 
-// Refs lists the document's references in order.
+// Refs lists the document's references in the order they are written.
+// Code shows the syntax as text: it holds none.
 func (d *Doc) Refs() []Ref {
 	var refs []Ref
 	_ = ast.Walk(d.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if entering {
-			switch n := n.(type) {
-			case *BlockRefNode:
-				refs = append(refs, n.R)
-			case *RefNode:
-				refs = append(refs, n.R)
-			}
+		if r, ok := n.(Ref); ok && entering {
+			refs = append(refs, r)
 		}
 		return ast.WalkContinue, nil
 	})
 	return refs
+}
+
+// Slots is the number of inline references: the length of the texts that
+// Render wants.
+func (d *Doc) Slots() int {
+	n := 0
+	for _, r := range d.Refs() {
+		if _, ok := r.(Inline); ok {
+			n++
+		}
+	}
+	return n
+}
+
+// A Link is a link written in the markdown, to another page or a file.
+type Link struct {
+	Dest string   // destination, with links to .md files pointed at their pages
+	Pos  diag.Pos // where the link starts: its [
+}
+
+// Links lists the document's links in the order they are written.
+func (d *Doc) Links() []Link {
+	var links []Link
+	_ = ast.Walk(d.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if l, ok := n.(*ast.Link); ok && entering {
+			links = append(links, Link{Dest: string(l.Destination), Pos: d.pos(l.Pos())})
+		}
+		return ast.WalkContinue, nil
+	})
+	return links
 }
 
 // FrontMatterPos locates a front-matter key's value in the file.
@@ -209,29 +232,49 @@ func (d *Doc) FrontMatterPos(key string) diag.Pos {
 }
 
 func (d *Doc) pos(off int) diag.Pos {
-	line, col := diag.LineCol(d.src, off)
+	if off < 0 {
+		return diag.Pos{File: d.File}
+	}
+	line, col := d.lines.lineCol(off)
 	return diag.Pos{File: d.File, Line: line, Col: col}
 }
 
-// Render writes the page body as HTML: block writes each block reference
-// and inline gives the text of each inline one.
-func (d *Doc) Render(w io.Writer, block BlockFunc, inline InlineFunc) error {
-	if err := newMarkdown(refRenderer{block, inline}).Renderer().Render(w, d.src, d.root); err != nil {
+// lineIndex finds the line and column of an offset in a source.
+type lineIndex []int // offsets where lines start
+
+func newLineIndex(src []byte) lineIndex {
+	starts := lineIndex{0}
+	for i, c := range src {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+// lineCol returns 1-based line and column (in bytes) of off.
+func (l lineIndex) lineCol(off int) (line, col int) {
+	i := sort.SearchInts(l, off+1) - 1
+	return i + 1, off - l[i] + 1
+}
+
+// Render writes the page body as HTML: block writes each block reference,
+// and inline reference i shows texts[i], escaped.
+func (d *Doc) Render(w io.Writer, block BlockFunc, texts []string) error {
+	rw := &refWriter{BufWriter: bufio.NewWriter(w), block: block, text: texts}
+	if err := markdown.Renderer().Render(rw, d.src, d.root); err != nil {
 		return positioned(diag.Pos{File: d.File}, err)
 	}
 	return nil
 }
 
-// newMarkdown configures goldmark with the reference syntax.
-func newMarkdown(refs refRenderer) goldmark.Markdown {
-	return goldmark.New(
-		goldmark.WithExtensions(extension.GFM, extension.Footnote),
-		goldmark.WithParserOptions(
-			parser.WithAutoHeadingID(),
-			parser.WithBlockParsers(util.Prioritized(blockParser{}, 50)),
-			parser.WithInlineParsers(util.Prioritized(inlineParser{}, 50)),
-			parser.WithASTTransformers(util.Prioritized(linkRewriter{}, 100)),
-		),
-		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(refs, 100))),
-	)
-}
+// markdown is goldmark with the reference syntax and the bounds; one
+// instance parses and renders every page.
+var markdown = goldmark.New(
+	goldmark.WithExtensions(extension.GFM, extension.Footnote, Refs{}),
+	goldmark.WithParserOptions(
+		parser.WithAutoHeadingID(),
+		parser.WithBlockParsers(util.Prioritized(nestingLimit{}, 0)),
+		parser.WithASTTransformers(util.Prioritized(linkRewriter{}, 100)),
+	),
+)

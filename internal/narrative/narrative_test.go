@@ -20,8 +20,23 @@ func knownCharts(names ...string) func(string) bool {
 }
 
 // blockMarker renders a chart as a marker the tests can find.
-func blockMarker(w io.Writer, r Ref) error {
-	return placeMarker(w, r.Arg)
+func blockMarker(w io.Writer, r Block) error {
+	return placeMarker(w, r.RefName())
+}
+
+// parseCharts parses src and checks its chart placements against known
+// charts, as the page stage does, at the chart's name.
+func parseCharts(src string, known func(string) bool) (*Doc, error) {
+	d, err := Parse(file, []byte(src))
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range d.Refs() {
+		if c, ok := r.(*ChartRef); ok && !known(c.Name) {
+			return nil, diag.Content.Errorf(c.At, "unknown chart %q (charts are the files in charts/, named without .toml)", c.Name)
+		}
+	}
+	return d, nil
 }
 
 // placeMarker writes the marker of the named chart.
@@ -32,7 +47,7 @@ func placeMarker(w io.Writer, name string) error {
 
 func render(t *testing.T, src string, known func(string) bool) (*Doc, string) {
 	t.Helper()
-	d, err := Parse(file, []byte(src), ChartChecker(known))
+	d, err := parseCharts(src, known)
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
 	}
@@ -45,7 +60,7 @@ func render(t *testing.T, src string, known func(string) bool) (*Doc, string) {
 
 func TestFrontMatter(t *testing.T) {
 	src := "+++\ntitle = \"Customers\"\norder = 2\ndescription = \"Who buys\"\ndraft = true\n+++\n# Body\n"
-	d, err := Parse(file, []byte(src), ChartChecker(knownCharts()))
+	d, err := Parse(file, []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +89,7 @@ func TestFrontMatterVariants(t *testing.T) {
 		{"no body", "+++\ntitle = \"T\"\n+++"},
 	}
 	for _, tt := range tests {
-		d, err := Parse(file, []byte(tt.src), ChartChecker(knownCharts()))
+		d, err := Parse(file, []byte(tt.src))
 		if err != nil {
 			t.Errorf("%s: %v", tt.name, err)
 			continue
@@ -200,7 +215,7 @@ func TestParseErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d, err := Parse(file, []byte(tt.src), ChartChecker(knownCharts("spend")))
+			d, err := parseCharts(tt.src, knownCharts("spend"))
 			if err == nil {
 				t.Fatalf("Parse succeeded: %+v", d)
 			}
@@ -267,12 +282,12 @@ func TestPlacementInCodeSpanIsText(t *testing.T) {
 }
 
 func TestRenderPlaceError(t *testing.T) {
-	d, err := Parse(file, []byte("+++\ntitle = \"T\"\n+++\n{{chart x}}\n"), ChartChecker(knownCharts("x")))
+	d, err := Parse(file, []byte("+++\ntitle = \"T\"\n+++\n{{chart x}}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	boom := errors.New("boom")
-	err = d.Render(io.Discard, func(io.Writer, Ref) error { return boom }, nil)
+	err = d.Render(io.Discard, func(io.Writer, Block) error { return boom }, nil)
 	if !errors.Is(err, boom) || err.Error() != file+":4:9: boom" {
 		t.Errorf("Render error = %v, want boom at the placement's position", err)
 	}
@@ -397,10 +412,10 @@ func TestHeadingIDsUnique(t *testing.T) {
 func TestMaxBytes(t *testing.T) {
 	head := "+++\ntitle = \"T\"\n+++\n"
 	body := strings.Repeat("a", MaxBytes-len(head))
-	if _, err := Parse(file, []byte(head+body), ChartChecker(knownCharts())); err != nil {
+	if _, err := Parse(file, []byte(head+body)); err != nil {
 		t.Errorf("a file of exactly MaxBytes: %v", err)
 	}
-	_, err := Parse(file, []byte(head+body+"b"), ChartChecker(knownCharts()))
+	_, err := Parse(file, []byte(head+body+"b"))
 	want := fmt.Sprintf("content/a.md: file is %d bytes, over the limit of %d", MaxBytes+1, MaxBytes)
 	if err == nil || err.Error() != want {
 		t.Errorf("over MaxBytes: error = %v, want %s", err, want)

@@ -1,14 +1,13 @@
 package narrative
 
 import (
+	"bytes"
 	"fmt"
 	"html"
 	"io"
-	"net/url"
-	"path"
-	"regexp"
 	"strings"
 
+	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
@@ -18,18 +17,149 @@ import (
 	"github.com/briefing-dev/briefing/internal/diag"
 )
 
-// A Ref is a {{KIND ARG}} reference in a page. Block kinds (chart, table,
-// pages) stand on a line of their own and render as HTML; inline kinds
-// (fig, if, row) sit in a sentence and render as text.
-type Ref struct {
-	Kind  string
-	Arg   string   // everything after the kind, trimmed
-	Pos   diag.Pos // where the argument starts
-	Open  diag.Pos // where the {{ is
-	Block bool
+// Span is where a reference is written.
+type Span struct {
+	Arg  string   // everything after the kind, trimmed
+	At   diag.Pos // where Arg starts
+	Open diag.Pos // where the {{ is
 }
 
-func (r Ref) String() string { return "{{" + r.Kind + " " + r.Arg + "}}" }
+// RefSpan returns the span; it makes every reference node a Ref.
+func (s *Span) RefSpan() *Span { return s }
+
+// A Ref is a reference node: an Inline one (*FigRef, *RowRef, *IfRef) or a
+// Block one (*ChartRef, *TableRef, *PagesRef).
+type Ref interface {
+	ast.Node
+	RefSpan() *Span
+}
+
+// An Inline reference sits in a sentence and renders as text: the text
+// given to Render at its Slot.
+type Inline interface {
+	Ref
+	TextSlot() int
+}
+
+// A Block reference stands on a line of its own and renders as HTML.
+type Block interface {
+	Ref
+	// Name is the chart, table or content file it names.
+	RefName() string
+}
+
+// Slot numbers the inline references of a document (or of a Text) in the
+// order they are written, from 0.
+type Slot int
+
+// TextSlot returns the slot.
+func (s Slot) TextSlot() int { return int(s) }
+
+// FigRef is {{fig NAME}} or {{fig NAME FORMAT}}.
+type FigRef struct {
+	ast.BaseInline
+	Span
+	Slot
+	Name   string
+	Format string // "" for the figure's own format
+}
+
+// RowRef is {{row COLUMN}} or {{row COLUMN FORMAT}}.
+type RowRef struct {
+	ast.BaseInline
+	Span
+	Slot
+	Column string
+	Format string // "" for the column's default format
+}
+
+// IfRef is {{if CONDITION then "TEXT" else "OTHER TEXT"}}.
+type IfRef struct {
+	ast.BaseInline
+	Span
+	Slot
+	Cond
+}
+
+// ChartRef is {{chart NAME}}.
+type ChartRef struct {
+	ast.BaseBlock
+	Span
+	Name string
+}
+
+// TableRef is {{table NAME}}.
+type TableRef struct {
+	ast.BaseBlock
+	Span
+	Name string
+}
+
+// PagesRef is {{pages NAME}}: links to the pages made from NAME.md.
+type PagesRef struct {
+	ast.BaseBlock
+	Span
+	Name string
+}
+
+// RefName implements Block.
+func (n *ChartRef) RefName() string { return n.Name }
+
+// RefName implements Block.
+func (n *TableRef) RefName() string { return n.Name }
+
+// RefName implements Block.
+func (n *PagesRef) RefName() string { return n.Name }
+
+// The node kinds, one per reference.
+var (
+	KindFig   = ast.NewNodeKind("FigRef")
+	KindRow   = ast.NewNodeKind("RowRef")
+	KindIf    = ast.NewNodeKind("IfRef")
+	KindChart = ast.NewNodeKind("ChartRef")
+	KindTable = ast.NewNodeKind("TableRef")
+	KindPages = ast.NewNodeKind("PagesRef")
+)
+
+// Kind implements ast.Node.
+func (*FigRef) Kind() ast.NodeKind { return KindFig }
+
+// Kind implements ast.Node.
+func (*RowRef) Kind() ast.NodeKind { return KindRow }
+
+// Kind implements ast.Node.
+func (*IfRef) Kind() ast.NodeKind { return KindIf }
+
+// Kind implements ast.Node.
+func (*ChartRef) Kind() ast.NodeKind { return KindChart }
+
+// Kind implements ast.Node.
+func (*TableRef) Kind() ast.NodeKind { return KindTable }
+
+// Kind implements ast.Node.
+func (*PagesRef) Kind() ast.NodeKind { return KindPages }
+
+// Dump implements ast.Node.
+func (n *FigRef) Dump(src []byte, level int) { dumpRef(n, src, level) }
+
+// Dump implements ast.Node.
+func (n *RowRef) Dump(src []byte, level int) { dumpRef(n, src, level) }
+
+// Dump implements ast.Node.
+func (n *IfRef) Dump(src []byte, level int) { dumpRef(n, src, level) }
+
+// Dump implements ast.Node.
+func (n *ChartRef) Dump(src []byte, level int) { dumpRef(n, src, level) }
+
+// Dump implements ast.Node.
+func (n *TableRef) Dump(src []byte, level int) { dumpRef(n, src, level) }
+
+// Dump implements ast.Node.
+func (n *PagesRef) Dump(src []byte, level int) { dumpRef(n, src, level) }
+
+func dumpRef(n Ref, src []byte, level int) {
+	ast.DumpHelper(n, src, level, map[string]string{"Arg": n.RefSpan().Arg}, nil)
+}
 
 // BlockKinds and InlineKinds list the references a page may hold.
 var (
@@ -37,8 +167,176 @@ var (
 	InlineKinds = []string{"fig", "if", "row"}
 )
 
-// IsBlock reports whether kind is a block reference.
-func IsBlock(kind string) bool {
+// newBlock makes the node of a block reference; kind is one of BlockKinds.
+func newBlock(kind string, sp Span) Block {
+	switch kind {
+	case "chart":
+		return &ChartRef{Span: sp, Name: sp.Arg}
+	case "table":
+		return &TableRef{Span: sp, Name: sp.Arg}
+	}
+	return &PagesRef{Span: sp, Name: sp.Arg}
+}
+
+// newInline makes the node of an inline reference, or explains why the
+// reference is not one. The error is about the argument.
+func newInline(kind string, sp Span, slot int) (Inline, error) {
+	switch kind {
+	case "fig":
+		name, format, ok := nameAndFormat(sp.Arg)
+		if !ok {
+			return nil, fmt.Errorf("write a figure as {{fig NAME}} or {{fig NAME FORMAT}}")
+		}
+		return &FigRef{Span: sp, Slot: Slot(slot), Name: name, Format: format}, nil
+	case "row":
+		col, format, ok := nameAndFormat(sp.Arg)
+		if !ok {
+			return nil, fmt.Errorf("write a row value as {{row COLUMN}} or {{row COLUMN FORMAT}}")
+		}
+		return &RowRef{Span: sp, Slot: Slot(slot), Column: col, Format: format}, nil
+	case "if":
+		c, err := ParseCond(sp.Arg)
+		if err != nil {
+			return nil, err
+		}
+		return &IfRef{Span: sp, Slot: Slot(slot), Cond: c}, nil
+	}
+	return nil, nil
+}
+
+func nameAndFormat(arg string) (name, format string, ok bool) {
+	f := strings.Fields(arg)
+	switch len(f) {
+	case 1:
+		return f[0], "", true
+	case 2:
+		return f[0], f[1], true
+	}
+	return "", "", false
+}
+
+// misplaced explains a reference that is not an inline one, at its {{.
+func misplaced(kind string) string {
+	for _, k := range BlockKinds {
+		if k == kind {
+			return fmt.Sprintf("a %s placement must stand alone on its own line: {{%s NAME}}", kind, kind)
+		}
+	}
+	return fmt.Sprintf("unknown reference {{%s …}} (want {{fig NAME}}, {{if CONDITION then \"…\" else \"…\"}}, {{row COLUMN}}, or on a line of its own {{chart NAME}}, {{table NAME}}, {{pages NAME}})", kind)
+}
+
+// refMatch is a {{kind arg}} found at the start of some bytes.
+type refMatch struct {
+	kind, arg string
+	kindEnd   int // offset just after the kind
+	argOff    int // offset of arg
+	end       int // offset just after the closing }}
+}
+
+// matchRef reads a reference at the start of b, which begins with "{{":
+// spaces, a lower-case kind, spaces, an argument without "}", and "}}".
+// close is the offset in b of b's first '}' or -1; the caller keeps it
+// from one "{{" to the next, so a line of unclosed references costs
+// linear time.
+func matchRef(b []byte, close int) (refMatch, bool) {
+	i := skipSpace(b, 2)
+	k := i
+	for i < len(b) && b[i] >= 'a' && b[i] <= 'z' {
+		i++
+	}
+	if i == k || i < len(b) && isWord(b[i]) {
+		return refMatch{}, false
+	}
+	m := refMatch{kind: string(b[k:i]), kindEnd: i}
+	i = skipSpace(b, i)
+	if close < i || close+1 >= len(b) || b[close+1] != '}' {
+		return refMatch{}, false
+	}
+	m.argOff, m.arg, m.end = i, string(bytes.TrimRight(b[i:close], " \t\n\f\r")), close+2
+	return m, true
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\f' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+func isWord(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// Refs is the goldmark extension of references: a block parser for the
+// placements on a line of their own, an inline parser for the rest, and
+// a renderer that asks Render's caller for their HTML and text. Problems
+// (an unknown kind, a placement inside a sentence, a figure written with
+// three words) are kept in the parser.Context under problemsKey as byte
+// offsets; Parse turns them into file:line:col.
+type Refs struct{}
+
+// Extend implements goldmark.Extender.
+func (Refs) Extend(m goldmark.Markdown) {
+	m.Parser().AddOptions(
+		parser.WithBlockParsers(util.Prioritized(blockParser{}, 50)),
+		parser.WithInlineParsers(util.Prioritized(inlineParser{}, 50)),
+	)
+	m.Renderer().AddOptions(renderer.WithNodeRenderers(util.Prioritized(refRenderer{}, 100)))
+}
+
+// problem is a syntax problem at a byte offset of the source.
+type problem struct {
+	off int
+	msg string
+}
+
+var (
+	problemsKey = parser.NewContextKey()
+	slotsKey    = parser.NewContextKey()
+	closeKey    = parser.NewContextKey()
+)
+
+func addProblem(pc parser.Context, off int, msg string) {
+	ps, _ := pc.Get(problemsKey).([]problem)
+	pc.Set(problemsKey, append(ps, problem{off, msg}))
+}
+
+// nextSlot hands out the slots of inline references in document order.
+func nextSlot(pc parser.Context) int {
+	n, _ := pc.Get(slotsKey).(int)
+	pc.Set(slotsKey, n+1)
+	return n
+}
+
+// blockParser recognises a line that holds only a block reference.
+type blockParser struct{}
+
+func (blockParser) Trigger() []byte { return []byte{'{'} }
+
+func (blockParser) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
+	line, seg := reader.PeekLine()
+	pos := pc.BlockOffset()
+	if pos < 0 || !bytes.HasPrefix(line[pos:], []byte("{{")) {
+		return nil, parser.NoChildren
+	}
+	b := line[pos:]
+	m, ok := matchRef(b, bytes.IndexByte(b, '}'))
+	if !ok || m.argOff == m.kindEnd || len(bytes.TrimSpace(b[m.end:])) > 0 || !isBlockKind(m.kind) {
+		return nil, parser.NoChildren
+	}
+	start := seg.Start - seg.Padding + pos
+	sp := Span{Arg: m.arg}
+	sp.At.Col, sp.Open.Col = start+m.argOff, start // byte offsets until Parse positions them
+	reader.Advance(seg.Len() - 1)
+	return newBlock(m.kind, sp), parser.NoChildren
+}
+
+func (blockParser) Continue(ast.Node, text.Reader, parser.Context) parser.State { return parser.Close }
+func (blockParser) Close(ast.Node, text.Reader, parser.Context)                 {}
+func (blockParser) CanInterruptParagraph() bool                                 { return true }
+func (blockParser) CanAcceptIndentedLine() bool                                 { return false }
+
+func isBlockKind(kind string) bool {
 	for _, k := range BlockKinds {
 		if k == kind {
 			return true
@@ -47,208 +345,155 @@ func IsBlock(kind string) bool {
 	return false
 }
 
-// CheckFunc validates a reference when a page is parsed; its error is
-// reported at the reference's position.
-type CheckFunc func(Ref) error
-
-// BlockFunc writes the HTML of a block reference.
-type BlockFunc func(w io.Writer, r Ref) error
-
-// InlineFunc returns the text of an inline reference; Render escapes it.
-type InlineFunc func(r Ref) (string, error)
-
-// ChartChecker accepts chart references to known charts and nothing else.
-func ChartChecker(known func(name string) bool) CheckFunc {
-	return func(r Ref) error {
-		if r.Kind == "chart" && !known(r.Arg) {
-			return fmt.Errorf("unknown chart %q (charts are the files in charts/, named without .toml)", r.Arg)
-		}
-		if r.Kind != "chart" {
-			return fmt.Errorf("unknown reference {{%s}} (this page allows {{chart NAME}})", r.Kind)
-		}
-		return nil
-	}
-}
-
-// RefNode is a reference in the document tree.
-type RefNode struct {
-	ast.BaseInline
-	R Ref
-}
-
-// BlockRefNode is a block reference in the document tree.
-type BlockRefNode struct {
-	ast.BaseBlock
-	R Ref
-}
-
-var (
-	kindRef      = ast.NewNodeKind("Ref")
-	kindBlockRef = ast.NewNodeKind("BlockRef")
-)
-
-// Kind implements ast.Node.
-func (*RefNode) Kind() ast.NodeKind { return kindRef }
-
-// Kind implements ast.Node.
-func (*BlockRefNode) Kind() ast.NodeKind { return kindBlockRef }
-
-// Dump implements ast.Node.
-func (n *RefNode) Dump(src []byte, level int) {
-	ast.DumpHelper(n, src, level, map[string]string{"Ref": n.R.String()}, nil)
-}
-
-// Dump implements ast.Node.
-func (n *BlockRefNode) Dump(src []byte, level int) {
-	ast.DumpHelper(n, src, level, map[string]string{"Ref": n.R.String()}, nil)
-}
-
-var (
-	blockLine = regexp.MustCompile(`^\{\{\s*([a-z]+)\s+([^}]*?)\s*\}\}\s*$`)
-	refAt     = regexp.MustCompile(`^\{\{\s*([a-z]+)\b\s*([^}]*?)\s*\}\}`)
-)
-
-// blockParser recognises a line that holds only a block reference.
-type blockParser struct{ file string }
-
-func (blockParser) Trigger() []byte { return []byte{'{'} }
-
-func (p blockParser) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
-	line, seg := reader.PeekLine()
-	pos := pc.BlockOffset()
-	if pos < 0 {
-		return nil, parser.NoChildren
-	}
-	m := blockLine.FindSubmatchIndex(line[pos:])
-	if m == nil || !IsBlock(string(line[pos+m[2]:pos+m[3]])) {
-		return nil, parser.NoChildren
-	}
-	n := &BlockRefNode{R: Ref{
-		Kind:  string(line[pos+m[2] : pos+m[3]]),
-		Arg:   string(line[pos+m[4] : pos+m[5]]),
-		Block: true,
-	}}
-	// Byte offsets for now; check turns them into positions.
-	n.R.Pos.Col = seg.Start - seg.Padding + pos + m[4]
-	n.R.Open.Col = seg.Start - seg.Padding + pos
-	reader.Advance(seg.Len() - 1)
-	return n, parser.NoChildren
-}
-
-func (blockParser) Continue(ast.Node, text.Reader, parser.Context) parser.State { return parser.Close }
-func (blockParser) Close(ast.Node, text.Reader, parser.Context)                 {}
-func (blockParser) CanInterruptParagraph() bool                                 { return true }
-func (blockParser) CanAcceptIndentedLine() bool                                 { return false }
-
 // inlineParser recognises {{kind arg}} inside a paragraph.
 type inlineParser struct{}
 
 func (inlineParser) Trigger() []byte { return []byte{'{'} }
 
+// closeMemo remembers the next '}' of a line, so that each "{{" of a line
+// does not search the rest of the line again.
+type closeMemo struct{ from, at, stop int }
+
 func (inlineParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
 	line, seg := block.PeekLine()
-	m := refAt.FindSubmatchIndex(line)
-	if m == nil {
+	if !bytes.HasPrefix(line, []byte("{{")) {
 		return nil
 	}
-	n := &RefNode{R: Ref{Kind: string(line[m[2]:m[3]]), Arg: string(line[m[4]:m[5]])}}
-	n.R.Pos.Col = seg.Start + m[4]
-	n.R.Open.Col = seg.Start
-	block.Advance(m[1])
-	return n
-}
-
-// refRenderer renders references through the functions given to Render.
-type refRenderer struct {
-	block  BlockFunc
-	inline InlineFunc
-}
-
-func (r refRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
-	reg.Register(kindBlockRef, func(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering || r.block == nil {
-			return ast.WalkContinue, nil
+	memo, _ := pc.Get(closeKey).(*closeMemo)
+	if memo == nil || memo.stop != seg.Stop || seg.Start < memo.from || memo.at >= 0 && seg.Start > memo.at {
+		memo = &closeMemo{from: seg.Start, at: -1, stop: seg.Stop}
+		if i := bytes.IndexByte(line, '}'); i >= 0 {
+			memo.at = seg.Start + i
 		}
-		ref := n.(*BlockRefNode).R
-		if err := r.block(w, ref); err != nil {
-			return ast.WalkStop, positioned(ref.Pos, err)
-		}
-		return ast.WalkContinue, nil
-	})
-	reg.Register(kindRef, func(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering || r.inline == nil {
-			return ast.WalkContinue, nil
-		}
-		ref := n.(*RefNode).R
-		s, err := r.inline(ref)
-		if err != nil {
-			return ast.WalkStop, positioned(ref.Pos, err)
-		}
-		_, err = w.WriteString(html.EscapeString(s))
-		return ast.WalkContinue, err
-	})
-}
-
-// linkRewriter points links to content files (other.md, ../a/b.md#x) at
-// the pages made from them.
-type linkRewriter struct{}
-
-func (linkRewriter) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if l, ok := n.(*ast.Link); ok && entering {
-			l.Destination = []byte(PageLink(string(l.Destination)))
-		}
-		return ast.WalkContinue, nil
-	})
-}
-
-// PageLink rewrites a relative link to a .md file into one to its .html
-// page; any other link is returned unchanged.
-func PageLink(dest string) string {
-	u, err := url.Parse(dest)
-	if err != nil || u.Scheme != "" || u.Host != "" || path.Ext(u.Path) != ".md" {
-		return dest
+		pc.Set(closeKey, memo)
 	}
-	u.Path = strings.TrimSuffix(u.Path, ".md") + ".html"
-	return u.String()
+	close := -1
+	if memo.at >= 0 {
+		close = memo.at - seg.Start
+	}
+	m, ok := matchRef(line, close)
+	if !ok {
+		return nil
+	}
+	sp := Span{Arg: m.arg}
+	sp.At.Col, sp.Open.Col = seg.Start+m.argOff, seg.Start
+	block.Advance(m.end)
+	n, err := newInline(m.kind, sp, nextSlot(pc))
+	switch {
+	case err != nil:
+		addProblem(pc, sp.At.Col, err.Error())
+	case n == nil:
+		addProblem(pc, sp.Open.Col, misplaced(m.kind))
+	default:
+		return n
+	}
+	return ast.NewString(nil) // the reference is refused: it renders as nothing
 }
 
-// ExpandText replaces the inline references in a plain string, such as a
-// front-matter title. at is the position of the string's first character.
-func ExpandText(s string, at diag.Pos, check CheckFunc, inline InlineFunc) (string, error) {
-	var b strings.Builder
+// refWriter carries what Render's caller gives to the reference renderer
+// through goldmark's writer, so that one goldmark instance serves every
+// page.
+type refWriter struct {
+	util.BufWriter
+	block BlockFunc
+	text  []string
+}
+
+// BlockFunc writes the HTML of a block reference.
+type BlockFunc func(w io.Writer, ref Block) error
+
+// refRenderer renders block references through BlockFunc and inline ones
+// as their text, escaped.
+type refRenderer struct{}
+
+func (refRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	for _, k := range []ast.NodeKind{KindChart, KindTable, KindPages} {
+		reg.Register(k, renderBlock)
+	}
+	for _, k := range []ast.NodeKind{KindFig, KindRow, KindIf} {
+		reg.Register(k, renderInline)
+	}
+}
+
+func renderBlock(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	rw, ok := w.(*refWriter)
+	if !entering || !ok || rw.block == nil {
+		return ast.WalkContinue, nil
+	}
+	ref := n.(Block)
+	if err := rw.block(w, ref); err != nil {
+		return ast.WalkStop, positioned(ref.RefSpan().At, err)
+	}
+	return ast.WalkContinue, nil
+}
+
+func renderInline(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	rw, ok := w.(*refWriter)
+	if !entering || !ok {
+		return ast.WalkContinue, nil
+	}
+	slot := n.(Inline).TextSlot()
+	if slot >= len(rw.text) {
+		return ast.WalkContinue, nil
+	}
+	_, err := w.WriteString(html.EscapeString(rw.text[slot]))
+	return ast.WalkContinue, err
+}
+
+// A Text is a plain string with inline references, such as a front-matter
+// title: Lit[0], Refs[0], Lit[1], … , Lit[len(Refs)].
+type Text struct {
+	Lit  []string
+	Refs []Inline // slots count from 0 within the Text
+}
+
+// ParseText reads the inline references in s; at is the position of s's
+// first character (its column is counted on, so s should be one line).
+func ParseText(s string, at diag.Pos) (Text, error) {
+	var t Text
+	b := []byte(s)
 	for {
-		i := strings.Index(s, "{{")
+		i := bytes.Index(b, []byte("{{"))
 		if i < 0 {
-			b.WriteString(s)
-			return b.String(), nil
+			t.Lit = append(t.Lit, string(b))
+			return t, nil
 		}
-		b.WriteString(s[:i])
-		m := refAt.FindStringSubmatchIndex(s[i:])
+		t.Lit = append(t.Lit, string(b[:i]))
 		pos := at
 		if pos.Col > 0 {
 			pos.Col += i
 		}
-		at.Col += i
-		if m == nil {
-			return "", diag.Content.Errorf(pos, "{{ is not closed: write a reference as {{fig NAME}}")
+		// Each search for '}' ends where the reference does: linear in s.
+		m, ok := matchRef(b[i:], bytes.IndexByte(b[i:], '}'))
+		if !ok {
+			return t, diag.Content.Errorf(pos, "{{ is not closed: write a reference as {{fig NAME}}")
 		}
-		r := Ref{Kind: s[i+m[2] : i+m[3]], Arg: s[i+m[4] : i+m[5]], Pos: pos}
-		if check != nil {
-			if err := check(r); err != nil {
-				return "", positioned(pos, err)
-			}
+		sp := Span{Arg: m.arg, At: pos, Open: pos}
+		n, err := newInline(m.kind, sp, len(t.Refs))
+		switch {
+		case err != nil:
+			return t, diag.Content.Errorf(pos, "%v", err)
+		case n == nil:
+			return t, diag.Content.Errorf(pos, "%s", misplaced(m.kind))
 		}
-		if inline != nil {
-			out, err := inline(r)
-			if err != nil {
-				return "", positioned(pos, err)
-			}
-			b.WriteString(out)
+		t.Refs = append(t.Refs, n)
+		b = b[i+m.end:]
+		if at.Col > 0 {
+			at.Col += i + m.end
 		}
-		s = s[i+m[1]:]
-		at.Col += m[1]
 	}
+}
+
+// Fill joins the literal parts of t with the texts of its references.
+func (t Text) Fill(texts []string) string {
+	var b strings.Builder
+	for i, l := range t.Lit {
+		b.WriteString(l)
+		if i < len(texts) && i < len(t.Refs) {
+			b.WriteString(texts[i])
+		}
+	}
+	return b.String()
 }
 
 // positioned puts err at pos unless it already carries a position.

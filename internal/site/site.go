@@ -24,7 +24,7 @@ import (
 	"github.com/briefing-dev/briefing/internal/config"
 	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/narrative"
-	"github.com/briefing-dev/briefing/internal/tableview"
+	"github.com/briefing-dev/briefing/internal/page"
 )
 
 //go:embed defaults
@@ -36,25 +36,12 @@ const TemplateDir = "templates"
 // Files is the output: slash-separated path → content.
 type Files map[string][]byte
 
-// Page is one page to render: a content file, or one row of a content file
-// made per row.
-type Page struct {
-	Doc         *narrative.Doc
-	Path        string // output path, e.g. "customers.html"
-	Title       string // front-matter title with its references expanded
-	Description string
-	InNav       bool                       // listed in the navigation
-	Charts      map[string]*chart.Chart    // the charts this page places, bound to its row if it has one
-	Tables      map[string]*tableview.View // the tables this page places
-	Links       map[string][]Link          // for {{pages NAME}}: the pages made from NAME.md
-	Inline      narrative.InlineFunc       // text of {{fig}}, {{if}} and {{row}}
-}
+// Page is one page to render, prepared by the page stage (package page):
+// plain data, its references resolved.
+type Page = page.Page
 
 // Link is a link to a page, with a site-relative path.
-type Link struct {
-	Title string
-	Path  string
-}
+type Link = page.Link
 
 // Input is everything Render needs.
 type Input struct {
@@ -187,34 +174,34 @@ func Render(t *template.Template, in Input) (Files, error) {
 func renderPage(t *template.Template, in Input, p Page) ([]byte, error) {
 	root := strings.Repeat("../", strings.Count(p.Path, "/"))
 	var body bytes.Buffer
-	block := func(w io.Writer, r narrative.Ref) error {
-		switch r.Kind {
-		case "chart":
-			c, ok := p.Charts[r.Arg]
+	block := func(w io.Writer, r narrative.Block) error {
+		switch r := r.(type) {
+		case *narrative.ChartRef:
+			c, ok := p.Charts[r.Name]
 			if !ok {
-				return fmt.Errorf("chart %q was not prepared for this page", r.Arg)
+				return fmt.Errorf("chart %q was not prepared for this page", r.Name)
 			}
-			d := ChartData{ID: "chart-" + r.Arg, Chart: c, Option: template.JS(c.Option)}
+			d := ChartData{ID: "chart-" + r.Name, Chart: c, Option: template.JS(c.Option)}
 			if c.Static != "" {
 				d.StaticURL = relative(p.Path, c.Static)
 			}
 			return t.ExecuteTemplate(w, "chart.html", d)
-		case "table":
-			v, ok := p.Tables[r.Arg]
+		case *narrative.TableRef:
+			v, ok := p.Tables[r.Name]
 			if !ok {
-				return fmt.Errorf("table %q was not prepared for this page", r.Arg)
+				return fmt.Errorf("table %q was not prepared for this page", r.Name)
 			}
 			return t.ExecuteTemplate(w, "table.html", v)
-		case "pages":
+		case *narrative.PagesRef:
 			var links []NavItem
-			for _, l := range p.Links[r.Arg] {
+			for _, l := range p.Lists[r.Name] {
 				links = append(links, NavItem{Title: l.Title, URL: relative(p.Path, l.Path)})
 			}
 			return t.ExecuteTemplate(w, "pages.html", links)
 		}
-		return fmt.Errorf("unknown block {{%s}}", r.Kind)
+		return fmt.Errorf("unknown block %T", r)
 	}
-	if err := p.Doc.Render(&body, block, p.Inline); err != nil {
+	if err := p.Doc.Render(&body, block, p.Text); err != nil {
 		return nil, execError(err)
 	}
 	data := PageData{
@@ -266,10 +253,7 @@ func relative(from, to string) string {
 
 // PagePath returns the output path of a content file: content/a/b.md →
 // a/b.html.
-func PagePath(contentFile string) string {
-	p := strings.TrimPrefix(contentFile, "content/")
-	return strings.TrimSuffix(p, ".md") + ".html"
-}
+func PagePath(contentFile string) string { return page.Path(contentFile) }
 
 // ChartScript returns the chart script (assets/briefing.js), which the
 // static renderer runs too, for the same number formats.

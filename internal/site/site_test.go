@@ -133,7 +133,6 @@ func siteInput(t *testing.T, assets string) Input {
 	if err != nil {
 		t.Fatal(err)
 	}
-	known := func(n string) bool { return n == "share" }
 	docs := []struct{ file, src string }{
 		{"content/index.md", "+++\ntitle = \"Overview\"\ndescription = \"The short version\"\n+++\nSee [customers](customers.md#top).\n"},
 		{"content/customers.md", "+++\ntitle = \"Customers\"\n+++\nIntro.\n\n{{chart share}}\n"},
@@ -148,7 +147,7 @@ func siteInput(t *testing.T, assets string) Input {
 	}
 	in := Input{Config: cfg, ECharts: []byte("/* echarts */")}
 	for _, d := range docs {
-		doc, err := narrative.Parse(d.file, []byte(d.src), narrative.ChartChecker(known))
+		doc, err := narrative.Parse(d.file, []byte(d.src))
 		if err != nil {
 			t.Fatal(err)
 		}

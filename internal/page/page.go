@@ -1,0 +1,244 @@
+// Package page is the page stage: it reads the content files and binds
+// each page to the briefing's data, producing plain values that every
+// edition (site, email) renders without calling back into the build.
+//
+//	content/*.md (parsed once, package narrative) + figures, tables,
+//	chart and table specs → []Page, Figures
+//
+// A content file makes one page, or with each = TABLE in its front matter
+// one page per row of that table, at FOLDER/FILE/SLUG.html (see Slug). For
+// each page, Prepare
+//   - checks every reference against the data: an unknown figure, chart,
+//     table, column or collection is an error at its file:line:col, and
+//     every bad file is reported, not only the first;
+//   - resolves the inline references ({{fig}}, {{row}}, {{if}}) to their
+//     text, in Page.Text by the reference's slot, and the title and
+//     description likewise;
+//   - binds the charts and tables the page places (to its row, for a page
+//     made per row) and the links of its {{pages NAME}} lists;
+//   - lists its markdown links, resolved against the page's path, with
+//     their positions, for CheckLinks.
+//
+// Figures shows figures outside pages: templates ({{fig "name"}}) and the
+// email subject read it.
+package page
+
+import (
+	"errors"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/briefing-dev/briefing/internal/chart"
+	"github.com/briefing-dev/briefing/internal/diag"
+	"github.com/briefing-dev/briefing/internal/figure"
+	"github.com/briefing-dev/briefing/internal/format"
+	"github.com/briefing-dev/briefing/internal/narrative"
+	"github.com/briefing-dev/briefing/internal/table"
+	"github.com/briefing-dev/briefing/internal/tableview"
+)
+
+// Page is one prepared page: a content file, or one row of a content file
+// made per row.
+type Page struct {
+	Doc         *narrative.Doc
+	Path        string // output path, e.g. "customers.html"
+	Title       string // front-matter title with its references resolved
+	Description string
+	InNav       bool                       // listed in the navigation
+	Text        []string                   // text of the document's inline references, by slot
+	Charts      map[string]*chart.Chart    // the charts this page places, bound to its row if it has one
+	Tables      map[string]*tableview.View // the tables this page places
+	Lists       map[string][]Link          // for {{pages NAME}}: the pages made from NAME.md
+	Links       []Href                     // the links written in the page's markdown
+}
+
+// Link is a link to a page, with a site-relative path.
+type Link struct {
+	Title string
+	Path  string
+}
+
+// Href is a link written in a page's markdown.
+type Href struct {
+	Dest   string   // as written, with .md pointed at the page
+	Target string   // the site-relative output path it leads to, or "" when it leaves the site or stays on the page
+	Pos    diag.Pos // where the link starts
+}
+
+// Input is the data references resolve against.
+type Input struct {
+	Format  *format.Formatter
+	Figures *figure.Set
+	Tables  map[string]*table.Table    // loaded tables and query results
+	Charts  map[string]*chart.Spec     // charts/*.toml by name
+	Views   map[string]*tableview.Spec // tables/*.toml by name
+}
+
+// Set is what the page stage produces.
+type Set struct {
+	Pages   []Page
+	Figures Figures
+}
+
+// parse reads one content file; tests count its calls.
+var parse = narrative.Parse
+
+// source is a parsed and checked content file.
+type source struct {
+	doc    *narrative.Doc
+	each   *table.Table // for a file made per row
+	title  narrative.Text
+	desc   narrative.Text
+	inline []narrative.Inline
+	blocks []narrative.Block
+}
+
+// Prepare reads content/**/*.md from fsys and prepares every page.
+func Prepare(fsys fs.FS, in Input) (*Set, error) {
+	r := &resolver{in: in}
+	srcs, err := r.readContent(fsys)
+	if err != nil {
+		return nil, err
+	}
+	collections := map[string][]Link{} // "customer" → its row pages
+	var pages []Page
+	var from []int // the source of each page
+	for i, s := range srcs {
+		if s.each == nil {
+			p, err := r.page(s, Path(s.doc.File), nil)
+			if err != nil {
+				return nil, err
+			}
+			p.InNav = true
+			pages, from = append(pages, p), append(from, i)
+			continue
+		}
+		rows, err := r.rowPages(s)
+		if err != nil {
+			return nil, err
+		}
+		name := collectionName(s.doc.File)
+		for _, p := range rows {
+			collections[name] = append(collections[name], Link{Title: p.Title, Path: p.Path})
+		}
+		pages = append(pages, rows...)
+		for range rows {
+			from = append(from, i)
+		}
+	}
+	for i := range pages {
+		if err := listCollections(&pages[i], srcs[from[i]].blocks, collections); err != nil {
+			return nil, err
+		}
+	}
+	return &Set{Pages: pages, Figures: Figures{fm: in.Format, figs: in.Figures}}, nil
+}
+
+// readContent parses and checks every content file, leaving drafts out,
+// ordered by front-matter order, then path. Files are independent: every
+// bad one is reported.
+func (r *resolver) readContent(fsys fs.FS) ([]source, error) {
+	var srcs []source
+	var errs []error
+	err := fs.WalkDir(fsys, "content", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && p == "content" {
+				return diag.Content.Errorf(diag.Pos{File: "content"}, "no content folder: a briefing needs at least content/index.md")
+			}
+			return err
+		}
+		if d.IsDir() || path.Ext(p) != ".md" {
+			return nil
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		s, err := r.source(p, b)
+		switch {
+		case err != nil && !diag.IsSource(err):
+			return err
+		case err != nil:
+			errs = append(errs, err)
+		case !s.doc.Meta.Draft:
+			srcs = append(srcs, s)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := diag.Join(errs...); err != nil {
+		return nil, err
+	}
+	if len(srcs) == 0 {
+		return nil, diag.Content.Errorf(diag.Pos{File: "content"}, "no pages: add content/index.md")
+	}
+	sort.SliceStable(srcs, func(i, j int) bool {
+		a, b := srcs[i].doc, srcs[j].doc
+		if a.Meta.Order != b.Meta.Order {
+			return a.Meta.Order < b.Meta.Order
+		}
+		return a.File < b.File
+	})
+	return srcs, nil
+}
+
+// source parses one content file, once, and checks its references.
+func (r *resolver) source(file string, b []byte) (source, error) {
+	doc, err := parse(file, b)
+	if err != nil {
+		return source{}, err
+	}
+	s := source{doc: doc}
+	if s.each, err = r.eachTable(doc); err != nil {
+		return s, err
+	}
+	if s.title, err = narrative.ParseText(doc.Meta.Title, inString(doc.FrontMatterPos("title"))); err != nil {
+		return s, err
+	}
+	if s.desc, err = narrative.ParseText(doc.Meta.Description, inString(doc.FrontMatterPos("description"))); err != nil {
+		return s, err
+	}
+	var errs []error
+	for _, ref := range s.title.Refs {
+		errs = append(errs, r.check(ref, s.each))
+	}
+	for _, ref := range s.desc.Refs {
+		errs = append(errs, r.check(ref, s.each))
+	}
+	for _, ref := range doc.Refs() {
+		errs = append(errs, r.check(ref, s.each))
+		switch n := ref.(type) {
+		case narrative.Inline:
+			s.inline = append(s.inline, n)
+		case narrative.Block:
+			s.blocks = append(s.blocks, n)
+		}
+	}
+	return s, diag.Join(errs...)
+}
+
+// inString moves the position of a TOML string value (its opening quote)
+// to the string's first character.
+func inString(pos diag.Pos) diag.Pos {
+	if pos.Col > 0 {
+		pos.Col++
+	}
+	return pos
+}
+
+// Path returns the output path of a content file: content/a/b.md →
+// a/b.html.
+func Path(contentFile string) string {
+	p := strings.TrimPrefix(contentFile, "content/")
+	return strings.TrimSuffix(p, ".md") + ".html"
+}
+
+// collectionName is what {{pages NAME}} calls the pages made from a file:
+// its path under content/ without .md.
+func collectionName(file string) string {
+	return strings.TrimSuffix(strings.TrimPrefix(file, "content/"), ".md")
+}
