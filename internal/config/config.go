@@ -171,8 +171,13 @@ func (s *Site) Validate() error {
 	if strings.TrimSpace(s.Output) == "" {
 		return diag.Config.Errorf(s.ix.Value("output"), "output must name a directory")
 	}
+	seen := map[string]string{} // lower-case name → name, for SQL's case-blind names
 	for _, name := range s.TableNames() {
 		d := s.Data[name]
+		if other, clash := seen[strings.ToLower(name)]; clash {
+			return diag.Config.Errorf(s.ix.Key("data", name), "table %q has the name of table %q to SQL, which ignores case; rename one of them", name, other)
+		}
+		seen[strings.ToLower(name)] = name
 		if !validName(name) {
 			return diag.Config.Errorf(s.ix.Key("data", name), "table name %q: use letters, digits and underscores", name)
 		}

@@ -142,6 +142,11 @@ func TestParseErrors(t *testing.T) {
 			`site.toml:2:1: unknown key "asset"`,
 		},
 		{
+			"two tables whose names differ only in case",
+			"title = \"t\"\n[data.Sales]\nfile = \"a.csv\"\n[data.sales]\nfile = \"b.csv\"\n",
+			`site.toml:4:1: table "sales" has the name of table "Sales" to SQL, which ignores case; rename one of them`,
+		},
+		{
 			"unknown encoding, at the value",
 			"title = \"t\"\n[data.sales]\nfile = \"a.csv\"\nencoding = \"cp437\"\n",
 			`site.toml:4:12: table "sales": unknown encoding "cp437" (want utf-8, latin1, windows-1252 or utf-16)`,
