@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/briefing-dev/briefing/internal/build"
+	"github.com/briefing-dev/briefing/internal/config"
 	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/render"
 	"github.com/briefing-dev/briefing/internal/site"
@@ -208,30 +210,43 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&strict, "strict", false, "treat warnings (values shown with a fallback, broken links) as errors")
 	format := formatFlag(fs)
 	start := time.Now()
-	b, err := parseAndOpen(fs, args, format, build.Options{BaseURL: baseURL}, true)
+	// The build writes each file into the new output as it is made; the
+	// output is swapped in only if the build, and --strict, pass.
+	var dst *build.Output
+	var outAbs string
+	opt := build.Options{BaseURL: baseURL, Output: func(cfg *config.Site) (site.Writer, error) {
+		siteAbs := absOr(cmp.Or(fs.Arg(0), "."))
+		var err error
+		if outAbs, err = outputDir(siteAbs, out, cfg.Output); err != nil {
+			return nil, err
+		}
+		if err := build.CheckOutput(siteAbs, outAbs); err != nil {
+			return nil, err
+		}
+		if dst, err = build.Create(outAbs); err != nil {
+			return nil, err
+		}
+		if singleFile {
+			return build.NewSingleFile(dst), nil
+		}
+		return dst, nil
+	}}
+	b, err := parseAndOpen(fs, args, format, opt, true)
+	defer func() {
+		if dst != nil {
+			dst.Abort() // nothing once committed
+		}
+	}()
 	if err != nil {
 		return err
 	}
 	defer b.Close()
-	res, siteAbs := b.res, b.siteAbs
-	if err := warn(res, siteAbs, *format == "json", strict, stderr); err != nil {
+	res := b.res
+	if err := warn(res, b.siteAbs, *format == "json", strict, stderr); err != nil {
 		return err
 	}
-	outAbs, err := outputDir(siteAbs, out, res.Config.Output)
-	if err != nil {
-		return err
-	}
-	if err := build.CheckOutput(siteAbs, outAbs); err != nil {
-		return usageError{err.Error()}
-	}
-	files := res.Files
-	if singleFile {
-		if files, err = build.SingleFile(files); err != nil {
-			return err
-		}
-	}
-	if err := build.Write(outAbs, files); err != nil {
-		return err
+	if err := dst.Commit(); err != nil {
+		return printed{err, b.siteAbs, *format == "json"}
 	}
 	if !quiet {
 		fmt.Fprintf(stdout, "built %d pages, %d charts, %d tables in %s → %s\n",

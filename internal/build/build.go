@@ -1,9 +1,11 @@
 // Package build is the one orchestrator: it reads a briefing's sources from
-// an fs.FS and returns its output as in-memory files.
+// an fs.FS and writes its output to a site.Writer as each file is made.
 //
-//	site.toml → tables → queries → figures → charts, tables, narrative → pages + assets
+//	site.toml → tables → queries → figures → charts, tables, narrative → pages + assets → writer
 //
-// Build writes nothing; Write (write.go) puts the files on disk, atomically.
+// The writer is the caller's (Options.Output): an Output folder (write.go)
+// that is swapped in atomically when the caller commits it, single-file
+// pages around it (singlefile.go), or, by default, memory (Result.Files).
 // Everything is read through the fs.FS the caller gives, normally an
 // os.Root over the site folder, so no symlink in the site can reach out.
 package build
@@ -16,6 +18,7 @@ import (
 	"html/template"
 	"io/fs"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -62,6 +65,13 @@ type Options struct {
 	// Now gives the time of the "generated at" stamp (site.toml
 	// generated_at); the command passes SOURCE_DATE_EPOCH when it is set.
 	Now func() time.Time
+	// Output, when set, gives the writer of the output once the sources
+	// are read and nothing is written yet; it is called at most once. The
+	// caller commits or aborts what it returned. Without it the output is
+	// kept in memory, in Result.Files.
+	Output func(cfg *config.Site) (site.Writer, error)
+	// Workers is how many pages are rendered at once; 0 means one per core.
+	Workers int
 }
 
 // StaticWidth is the width of the charts' SVG images, in pixels.
@@ -70,7 +80,7 @@ const StaticWidth = 800
 // Result is a finished build.
 type Result struct {
 	Config   *config.Site
-	Files    site.Files
+	Files    site.Files              // the output, when Options.Output is nil
 	Tables   map[string]*table.Table // loaded tables and query results
 	Charts   map[string]*chart.Chart // every chart placed, by name (one row's binding for per-row charts)
 	Pages    int                     // pages from content files
@@ -134,10 +144,6 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 			r.Charts[name] = c
 		}
 	}
-	static, err := drawStatic(pages, opt.Static)
-	if err != nil {
-		return nil, err
-	}
 	tmpl, err := site.LoadTemplates(fsys)
 	if err != nil {
 		return nil, err
@@ -146,7 +152,7 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := site.Input{Config: cfg, Pages: pages, ECharts: echarts, Funcs: template.FuncMap{"fig": x.templateFig}}
+	in := site.Input{Config: cfg, Pages: pages, ECharts: echarts, Funcs: template.FuncMap{"fig": x.templateFig}, Workers: opt.Workers}
 	if cfg.GeneratedAt {
 		now := time.Now
 		if opt.Now != nil {
@@ -154,16 +160,11 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 		}
 		in.Generated = now().UTC().Format("Jan 2, 2006 15:04 UTC")
 	}
-	if r.Files, err = site.Render(tmpl, in); err != nil {
+	links, err := write(fsys, tmpl, in, opt, r)
+	if err != nil {
 		return nil, err
 	}
-	for name, svg := range static {
-		r.Files[name] = svg
-	}
-	if err := addStatic(fsys, r.Files); err != nil {
-		return nil, err
-	}
-	r.Warnings = append(r.Warnings, checkLinks(pages, r.Files)...)
+	r.Warnings = append(r.Warnings, links...)
 	for _, p := range pages {
 		if p.InNav {
 			r.Pages++
@@ -176,57 +177,60 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 
 // drawStatic draws every placed chart as an SVG file under assets/charts/,
 // named by the chart and a hash of its option (a chart made per row has
-// one image per row), and points the chart at it. Images are drawn by
-// several goroutines; draw must be safe for concurrent use.
-func drawStatic(pages []site.Page, draw func([]byte, int, int) ([]byte, error)) (site.Files, error) {
-	files := site.Files{}
+// one image per row), points the chart at it, and writes each image to w
+// as soon as it is drawn. It returns the names of the images. Images are
+// drawn by several goroutines; draw must be safe for concurrent use. Of
+// several failures, the first chart's in page order is reported.
+func drawStatic(pages []site.Page, draw func([]byte, int, int) ([]byte, error), w site.Writer) ([]string, error) {
 	if draw == nil {
-		return files, nil
+		return nil, nil
 	}
 	type job struct {
 		file string
 		c    *chart.Chart
 	}
 	var jobs []job
+	queued := map[string]bool{}
 	for _, p := range pages {
 		for _, name := range p.Doc.Charts {
 			c := p.Charts[name]
 			sum := sha256.Sum256(c.Option)
 			c.Static = fmt.Sprintf("assets/charts/%s-%s.svg", c.Name, hex.EncodeToString(sum[:4]))
-			if _, queued := files[c.Static]; !queued {
-				files[c.Static] = nil
+			if !queued[c.Static] {
+				queued[c.Static] = true
 				jobs = append(jobs, job{c.Static, c})
 			}
 		}
 	}
-	svgs := make([][]byte, len(jobs))
 	errs := make([]error, len(jobs))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(runtime.NumCPU(), len(jobs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for i := range next {
 				c := jobs[i].c
-				if svgs[i], errs[i] = draw(c.Option, StaticWidth, c.Height); errs[i] != nil {
-					errs[i] = diag.Chart.Wrap(diag.Pos{File: c.File}, fmt.Errorf("drawing chart %q: %w", c.Name, errs[i]))
+				svg, err := draw(c.Option, StaticWidth, c.Height)
+				if err != nil {
+					errs[i] = diag.Chart.Wrap(diag.Pos{File: c.File}, fmt.Errorf("drawing chart %q: %w", c.Name, err))
+					continue
 				}
+				errs[i] = w.WriteFile(jobs[i].file, svg)
 			}
-		}()
+		})
 	}
 	for i := range jobs {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
+	names := make([]string, len(jobs))
 	for i, j := range jobs {
 		if errs[i] != nil {
 			return nil, errs[i]
 		}
-		files[j.file] = svgs[i]
+		names[i] = j.file
 	}
-	return files, nil
+	return names, nil
 }
 
 // checkFormat tells figures whether a format can show a kind of value.
@@ -328,8 +332,12 @@ func VerifyECharts(b []byte, where string) error {
 	return nil
 }
 
-// addStatic copies static/ verbatim to the output root.
-func addStatic(fsys fs.FS, files site.Files) error {
+// addStatic copies static/ verbatim to the output root, other files before
+// pages (.html), so that a single-file page finds the images it inlines.
+// taken holds the names the build writes itself; it returns the names it
+// wrote.
+func addStatic(fsys fs.FS, w site.Writer, taken map[string]bool) ([]string, error) {
+	var files []string
 	err := fs.WalkDir(fsys, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) && p == "static" {
@@ -340,19 +348,27 @@ func addStatic(fsys fs.FS, files site.Files) error {
 		if !d.Type().IsRegular() {
 			return nil
 		}
-		b, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		rel := strings.TrimPrefix(p, "static/")
-		if _, taken := files[rel]; taken {
+		if rel := strings.TrimPrefix(p, "static/"); taken[rel] {
 			return diag.Content.Errorf(diag.Pos{File: p}, "static file would overwrite the generated %s", rel)
 		}
-		files[rel] = b
+		files = append(files, p)
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("copying static/: %w", err)
+		return nil, fmt.Errorf("copying static/: %w", err)
 	}
-	return nil
+	slices.SortStableFunc(files, func(a, b string) int { return pageRank(a) - pageRank(b) })
+	var names []string
+	for _, p := range files {
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return nil, fmt.Errorf("copying static/: %w", err)
+		}
+		rel := strings.TrimPrefix(p, "static/")
+		if err := w.WriteFile(rel, b); err != nil {
+			return nil, err
+		}
+		names = append(names, rel)
+	}
+	return names, nil
 }
