@@ -336,7 +336,7 @@ func checkReplaceable(root *os.Root, name, full string) (bool, error) {
 		return false, diag.Output.Errorf(diag.Pos{}, "output folder %s: %v", full, unwrapPath(err))
 	}
 	if !info.IsDir() {
-		return false, diag.Output.Errorf(diag.Pos{}, "output %s exists and is not a folder; refusing to replace it", full)
+		return false, diag.Output.Errorf(diag.Pos{}, "output folder %s exists and is not a folder; refusing to replace it", full)
 	}
 	entries, err := fs.ReadDir(root.FS(), name)
 	if err != nil {
