@@ -20,16 +20,7 @@ func TestOutputRefusedExitCode(t *testing.T) {
 	t.Setenv("BRIEFING_ECHARTS", echarts)
 	dir := t.TempDir()
 	siteDir := filepath.Join(dir, "site")
-	write := func(name, text string) {
-		t.Helper()
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := writer(t, dir)
 	write("site/site.toml", "title = \"Refusals\"\n")
 	write("site/content/index.md", "+++\ntitle = \"Home\"\n+++\nHello.\n")
 	write("site/static/robots.txt", "User-agent: *\n")
@@ -89,5 +80,71 @@ func TestOutputRefusedExitCode(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(siteDir, "output", "index.html")); err != nil {
 		t.Errorf("-o L/output wrote no index.html in the site's output/: %v", err)
+	}
+}
+
+// writer returns a function that writes a file under dir.
+func writer(t *testing.T, dir string) func(name, text string) {
+	return func(name, text string) {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestBuildFailureKeepsOutput makes builds fail after they started writing
+// the new output (a template that fails on a page, a warning under
+// --strict): the previous output stays as it was, with nothing beside it.
+func TestBuildFailureKeepsOutput(t *testing.T) {
+	echarts, err := filepath.Abs("../../node_modules/echarts/dist/echarts.min.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("BRIEFING_ECHARTS", echarts)
+	dir := t.TempDir()
+	write := writer(t, dir)
+	write("site.toml", "title = \"Kept\"\n")
+	write("content/index.md", "+++\ntitle = \"Home\"\n+++\nFirst version.\n")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"build", "-q", dir}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("first build: exit %d:\n%s", code, stderr.String())
+	}
+	before, err := os.ReadFile(filepath.Join(dir, "output", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("content/index.md", "+++\ntitle = \"Home\"\n+++\nSecond version, see [the missing page](nowhere.md).\n")
+	for _, tc := range []struct {
+		name string
+		args []string
+		tmpl string
+	}{
+		{"template", []string{"build", "-q", dir}, "<article>{{.Nope}}</article>"},
+		{"strict", []string{"build", "-q", "--strict", dir}, ""},
+	} {
+		if tc.tmpl != "" {
+			write("templates/page.html", tc.tmpl)
+		} else {
+			os.Remove(filepath.Join(dir, "templates", "page.html"))
+		}
+		stderr.Reset()
+		if code := run(tc.args, &stdout, &stderr); code != exitSource {
+			t.Errorf("%s: exit %d, want %d:\n%s", tc.name, code, exitSource, stderr.String())
+		}
+		after, err := os.ReadFile(filepath.Join(dir, "output", "index.html"))
+		if err != nil || !bytes.Equal(after, before) {
+			t.Errorf("%s: the failed build changed output/index.html (%v)", tc.name, err)
+		}
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), ".output.") {
+				t.Errorf("%s: the failed build left %s", tc.name, e.Name())
+			}
+		}
 	}
 }

@@ -45,7 +45,7 @@ const (
 )
 
 // Dirs read as sources; the output may not sit inside any of them.
-var SourceDirs = []string{"content", "data", "charts", "templates", "static"}
+var SourceDirs = []string{"content", "data", "charts", "templates", "static", "queries", "tables"}
 
 // Options configure a build.
 type Options struct {
