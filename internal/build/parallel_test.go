@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/briefing-dev/briefing/internal/config"
 	"github.com/briefing-dev/briefing/internal/site"
@@ -120,4 +121,37 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// TestLinkWarningsStreamed checks the links of pages as they are written,
+// on one worker and on many: one warning per content file and link, from
+// the file's first page, in the same order.
+func TestLinkWarningsStreamed(t *testing.T) {
+	fsys := fstest.MapFS{
+		"site.toml":           {Data: []byte("title = \"Links\"\n[data.spend]\nfile = \"data/spend.csv\"\n")},
+		"data/spend.csv":      {Data: []byte("customer,spend\nAcme,1\nGlobex,2\nInitech,3\n")},
+		"content/index.md":    {Data: []byte("+++\ntitle = \"Home\"\n+++\n[gone](gone.md), [ok](customer/acme.md), [gone again](gone.md)\n\n{{pages customer}}\n")},
+		"content/customer.md": {Data: []byte("+++\ntitle = \"{{row customer}}\"\neach = \"spend\"\nslug = \"customer\"\n+++\n[lost](../lost.md) and [home](../index.md)\n")},
+	}
+	var runs [][]string
+	for _, workers := range []int{1, 8} {
+		res, err := Build(fsys, Options{ECharts: echartsForTest(t), Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, w := range res.Warnings {
+			got = append(got, w.Error())
+		}
+		runs = append(runs, got)
+	}
+	want := []string{
+		"content/customer.md: link to ../lost.html from customer/acme.html: there is no such page or file in the output",
+		"content/index.md: link to gone.html from index.html: there is no such page or file in the output",
+	}
+	for i, got := range runs {
+		if !slices.Equal(got, want) {
+			t.Errorf("run %d: warnings\n%q\nwant\n%q", i, got, want)
+		}
+	}
 }
