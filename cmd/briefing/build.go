@@ -6,7 +6,9 @@ import (
 	"time"
 
 	"github.com/briefing-dev/briefing/internal/build"
+	"github.com/briefing-dev/briefing/internal/config"
 	"github.com/briefing-dev/briefing/internal/diag"
+	"github.com/briefing-dev/briefing/internal/site"
 )
 
 // buildCommand writes the site.
@@ -40,7 +42,29 @@ func (c *buildCommand) run(e *env, args []string) error {
 		return err
 	}
 	start := time.Now()
-	b, err := e.open(siteDir, build.Options{BaseURL: c.baseURL}, c.images, true)
+	// The build writes each file into the new output as it is made; the
+	// output is swapped in only if the build, and --strict, pass.
+	var dst *build.Output
+	var outAbs string
+	opt := build.Options{BaseURL: c.baseURL, Output: func(cfg *config.Site) (site.Writer, error) {
+		var err error
+		if outAbs, err = outputDir(e.site, c.out, cfg.Output); err != nil {
+			return nil, err
+		}
+		if dst, err = build.Create(outAbs); err != nil {
+			return nil, err
+		}
+		if c.singleFile {
+			return build.NewSingleFile(dst), nil
+		}
+		return dst, nil
+	}}
+	defer func() {
+		if dst != nil {
+			dst.Abort() // does nothing once committed
+		}
+	}()
+	b, err := e.open(siteDir, opt, c.images, true)
 	if err != nil {
 		return err
 	}
@@ -49,17 +73,7 @@ func (c *buildCommand) run(e *env, args []string) error {
 	if err := e.warn(res.Warnings, c.strict); err != nil {
 		return err
 	}
-	outAbs, err := outputDir(b.siteAbs, c.out, res.Config.Output)
-	if err != nil {
-		return err
-	}
-	files := res.Files
-	if c.singleFile {
-		if files, err = build.SingleFile(files); err != nil {
-			return err
-		}
-	}
-	if err := build.Write(outAbs, files); err != nil {
+	if err := dst.Commit(); err != nil {
 		return err
 	}
 	if !c.quiet {

@@ -1,12 +1,15 @@
 // Package build is the one orchestrator: it reads a briefing's sources from
-// an fs.FS and returns its output as in-memory files.
+// an fs.FS and writes its output to a site.Writer as each file is made.
 //
-//	site.toml → tables → queries → figures → charts, tables, narrative → pages + assets
+//	site.toml → tables → queries → figures → pages (package page) → images, assets, pages → writer
 //
-// Build writes nothing (the chart-image service in Options.Images keeps
-// its own cache); Write (write.go) puts the files on disk, atomically.
-// Everything is read through the fs.FS the caller gives, normally an
-// os.Root over the site folder, so no symlink in the site can reach out.
+// The writer is the caller's (Options.Output): an Output folder (write.go)
+// that is swapped in atomically when the caller commits it, single-file
+// pages around it (singlefile.go), or, by default, memory (Result.Files).
+// Chart images come from the chart-image service in Options.Images, which
+// keeps its own cache. Everything is read through the fs.FS the caller
+// gives, normally an os.Root over the site folder, so no symlink in the
+// site can reach out.
 package build
 
 import (
@@ -16,6 +19,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,7 +46,7 @@ const (
 )
 
 // Dirs read as sources; the output may not sit inside any of them.
-var SourceDirs = []string{"content", "data", "charts", "templates", "static"}
+var SourceDirs = []string{"content", "data", "charts", "templates", "static", "queries", "tables"}
 
 // Options configure a build.
 type Options struct {
@@ -66,6 +70,13 @@ type Options struct {
 	// Now gives the time of the "generated at" stamp (site.toml
 	// generated_at); the command passes SOURCE_DATE_EPOCH when it is set.
 	Now func() time.Time
+	// Output, when set, gives the writer of the output once the sources
+	// are read and nothing is written yet; it is called at most once. The
+	// caller commits or aborts what it returned. Without it the output is
+	// kept in memory, in Result.Files.
+	Output func(cfg *config.Site) (site.Writer, error)
+	// Workers is how many pages are rendered at once; 0 means one per core.
+	Workers int
 }
 
 // StaticWidth is the width of the charts' SVG images, in pixels.
@@ -74,7 +85,7 @@ const StaticWidth = 800
 // Result is a finished build.
 type Result struct {
 	Config   *config.Site
-	Files    site.Files
+	Files    site.Files              // the output, when Options.Output is nil
 	Tables   map[string]*table.Table // loaded tables and query results
 	Charts   map[string]*chart.Chart // every chart placed, by name (one row's binding for per-row charts)
 	Pages    int                     // pages from content files
@@ -146,17 +157,11 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 		return nil, err
 	}
 	r.Images = openImages(opt.Images, cfg, drawWith)
-	var static site.Files
-	if !opt.SkipStatic {
-		if static, err = drawStatic(pages, pin.Charts, cfg.StaticCharts(), r.Images); err != nil {
-			return nil, err
-		}
-	}
 	tmpl, err := site.LoadTemplates(fsys)
 	if err != nil {
 		return nil, err
 	}
-	in := site.Input{Config: cfg, Pages: pages, ECharts: echarts, Funcs: template.FuncMap{"fig": set.Figures.Show}}
+	in := site.Input{Config: cfg, Pages: pages, ECharts: echarts, Funcs: template.FuncMap{"fig": set.Figures.Show}, Workers: opt.Workers}
 	if cfg.GeneratedAt {
 		now := time.Now
 		if opt.Now != nil {
@@ -164,16 +169,9 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 		}
 		in.Generated = now().UTC().Format("Jan 2, 2006 15:04 UTC")
 	}
-	if r.Files, err = site.Render(tmpl, in); err != nil {
+	if err := write(fsys, tmpl, in, pin.Charts, opt, r); err != nil {
 		return nil, err
 	}
-	for name, svg := range static {
-		r.Files[name] = svg
-	}
-	if err := addStatic(fsys, r.Files); err != nil {
-		return nil, err
-	}
-	r.Warnings = append(r.Warnings, page.CheckLinks(pages, func(p string) bool { _, ok := r.Files[p]; return ok })...)
 	if r.Images != nil && r.Images.Problem() != nil {
 		r.Warnings = append(r.Warnings, diag.Config.Errorf(cfg.Pos("cache", "dir"), "%v; chart images were drawn without it", r.Images.Problem()))
 	}
@@ -199,16 +197,18 @@ func openImages(svc *chartimage.Service, cfg *config.Site, echarts []byte) *char
 // drawStatic draws every placed chart that wants a static image (spec's
 // static key, else the site's default) as an SVG file under
 // assets/charts/, named by the chart and a hash of its option (a chart made
-// per row has one image per row), and points the chart at it. Nothing is
-// drawn without images, or when the build found no ECharts it can run (a
-// site on a CDN copy with no copy of its own).
-func drawStatic(pages []site.Page, specs map[string]*chart.Spec, siteDefault bool, images *chartimage.Session) (site.Files, error) {
-	files := site.Files{}
+// per row has one image per row), points the chart at it, and writes the
+// images to w. It returns their names. Nothing is drawn without images, or
+// when the build found no ECharts it can run (a site on a CDN copy with no
+// copy of its own). Of several failures, the first chart's in page order is
+// reported.
+func drawStatic(pages []site.Page, specs map[string]*chart.Spec, siteDefault bool, images *chartimage.Session, w site.Writer) ([]string, error) {
 	if images == nil || !images.CanDraw() {
-		return files, nil
+		return nil, nil
 	}
 	var charts []*chart.Chart
 	var reqs []chartimage.Request
+	queued := map[string]bool{}
 	for _, p := range pages {
 		for _, name := range p.Doc.Charts {
 			c := p.Charts[name]
@@ -217,21 +217,25 @@ func drawStatic(pages []site.Page, specs map[string]*chart.Spec, siteDefault boo
 			}
 			sum := sha256.Sum256(c.Option)
 			c.Static = fmt.Sprintf("assets/charts/%s-%s.svg", c.Name, hex.EncodeToString(sum[:4]))
-			if _, queued := files[c.Static]; !queued {
-				files[c.Static] = nil
+			if !queued[c.Static] {
+				queued[c.Static] = true
 				charts = append(charts, c)
 				reqs = append(reqs, chartimage.Request{Option: c.Option, Width: StaticWidth, Height: c.Height})
 			}
 		}
 	}
 	svgs, errs := images.Draw(reqs)
+	names := make([]string, len(charts))
 	for i, c := range charts {
 		if errs[i] != nil {
 			return nil, diag.Chart.Wrap(diag.Pos{File: c.File}, fmt.Errorf("drawing chart %q: %w", c.Name, errs[i]))
 		}
-		files[c.Static] = svgs[i]
+		if err := w.WriteFile(c.Static, svgs[i]); err != nil {
+			return nil, err
+		}
+		names[i] = c.Static
 	}
-	return files, nil
+	return names, nil
 }
 
 // checkFormat tells figures whether a format can show a kind of value.
@@ -342,8 +346,12 @@ func VerifyECharts(b []byte, where string) error {
 	return nil
 }
 
-// addStatic copies static/ verbatim to the output root.
-func addStatic(fsys fs.FS, files site.Files) error {
+// addStatic copies static/ verbatim to the output root, other files before
+// pages (.html), so that a single-file page finds the images it inlines.
+// taken holds the names the build writes itself; it returns the names it
+// wrote.
+func addStatic(fsys fs.FS, w site.Writer, taken map[string]bool) ([]string, error) {
+	var files []string
 	err := fs.WalkDir(fsys, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) && p == "static" {
@@ -354,19 +362,27 @@ func addStatic(fsys fs.FS, files site.Files) error {
 		if !d.Type().IsRegular() {
 			return nil
 		}
-		b, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		rel := strings.TrimPrefix(p, "static/")
-		if _, taken := files[rel]; taken {
+		if rel := strings.TrimPrefix(p, "static/"); taken[rel] {
 			return diag.Content.Errorf(diag.Pos{File: p}, "static file would overwrite the generated %s", rel)
 		}
-		files[rel] = b
+		files = append(files, p)
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("copying static/: %w", err)
+		return nil, fmt.Errorf("copying static/: %w", err)
 	}
-	return nil
+	slices.SortStableFunc(files, func(a, b string) int { return pageRank(a) - pageRank(b) })
+	var names []string
+	for _, p := range files {
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return nil, fmt.Errorf("copying static/: %w", err)
+		}
+		rel := strings.TrimPrefix(p, "static/")
+		if err := w.WriteFile(rel, b); err != nil {
+			return nil, err
+		}
+		names = append(names, rel)
+	}
+	return names, nil
 }

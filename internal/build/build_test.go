@@ -250,6 +250,8 @@ func TestCheckOutput(t *testing.T) {
 		{"/srv/brief/templates", false},
 		{"/srv/brief/static/out", false},
 		{"/srv/brief/charts", false},
+		{"/srv/brief/queries/out", false},
+		{"/srv/brief/tables", false},
 	} {
 		err := CheckOutput(siteDir, filepath.FromSlash(tc.out))
 		if (err == nil) != tc.ok {

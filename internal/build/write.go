@@ -8,132 +8,321 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/site"
 )
 
 // Marker is the file that marks a directory as briefing's own output.
-// Write replaces only a directory that is empty or holds this file.
+// An output folder is replaced only when it is empty or holds this file.
 const Marker = ".briefing-output"
 
 const markerText = "This directory is written by `briefing build` and replaced whole on every build.\n"
 
-// CheckOutput refuses an output directory that would overwrite or be read
-// as the sources: the site root itself, a folder that contains the site,
-// or a folder inside one of the source folders. Both paths must be absolute.
-func CheckOutput(siteDir, outDir string) error {
-	siteDir, outDir = filepath.Clean(siteDir), filepath.Clean(outDir)
-	switch {
-	case outDir == siteDir:
-		return fmt.Errorf("output directory %s is the site folder itself; choose a folder such as %s", outDir, filepath.Join(siteDir, "output"))
-	case within(siteDir, outDir):
-		return fmt.Errorf("output directory %s contains the site folder %s; replacing it would delete the sources", outDir, siteDir)
+// Output is a folder being written: a site.Writer that puts each file into
+// a fresh sibling of the output folder (.NAME.new-…) as it arrives, and
+// Commit swaps that sibling in. Until Commit the previous output is not
+// touched, so a failed or killed build leaves it byte for byte; a build
+// killed before Commit leaves its sibling behind, and the next Create
+// removes it. Everything is written through an os.Root on the output's
+// parent, so no path can leave it.
+type Output struct {
+	root   *os.Root
+	parent string // the output's parent folder, absolute
+	base   string // the output folder's name in parent
+	tmp    string // the new output's name in parent
+	lock   *os.File
+	exists bool // the output folder existed when Create looked
+
+	dirs sync.Map // folders made in tmp
+	mu   sync.Mutex
+	tops map[string]bool // first path elements written
+	done atomic.Bool
+}
+
+// faultHook, when set (by tests only), is called at points of a write:
+// "file" after each file, "swap" just before the output is swapped in,
+// "between" between the two renames of the fallback swap and "swapped"
+// after the swap. A test kills its process there.
+var faultHook func(point string)
+
+// exchange swaps two folders atomically where the OS can (renameat2 with
+// RENAME_EXCHANGE on Linux); tests turn it off to try the fallback.
+var exchange = true
+
+func hook(point string) {
+	if faultHook != nil {
+		faultHook(point)
 	}
-	for _, d := range SourceDirs {
-		src := filepath.Join(siteDir, d)
-		if outDir == src || within(outDir, src) {
-			return fmt.Errorf("output directory %s is inside the source folder %s/", outDir, d)
+}
+
+var tmpSeq atomic.Int64
+
+// Create starts writing the output folder outDir (absolute; its parent
+// must exist). It refuses a file, or a non-empty folder without the
+// marker, with a diag.Output error, and removes what killed builds left
+// next to it.
+func Create(outDir string) (*Output, error) {
+	parent, base := filepath.Dir(outDir), filepath.Base(outDir)
+	root, err := os.OpenRoot(parent)
+	if err != nil {
+		return nil, diag.Output.Errorf(diag.Pos{}, "output folder %s: cannot open its parent folder: %v", outDir, unwrapPath(err))
+	}
+	o := &Output{root: root, parent: parent, base: base, tops: map[string]bool{}}
+	if err := o.start(); err != nil {
+		root.Close()
+		return nil, err
+	}
+	return o, nil
+}
+
+func (o *Output) start() error {
+	if err := cleanLeftovers(o.root, o.base); err != nil {
+		return err
+	}
+	var err error
+	if o.exists, err = checkReplaceable(o.root, o.base, o.full()); err != nil {
+		return err
+	}
+	o.tmp = fmt.Sprintf(".%s.new-%d-%d", o.base, os.Getpid(), tmpSeq.Add(1))
+	if err := o.root.Mkdir(o.tmp, 0o755); err != nil {
+		return diag.Internal.Errorf(diag.Pos{}, "output folder %s: cannot create %s: %v", o.full(), o.tmp, unwrapPath(err))
+	}
+	// The marker goes first and stays locked while this build runs: a
+	// folder with an unlocked marker is a dead build's, safe to remove.
+	if o.lock, err = lockMarker(o.root, o.tmp, true); err != nil {
+		_ = o.root.RemoveAll(o.tmp)
+		return err
+	}
+	return nil
+}
+
+func (o *Output) full() string { return filepath.Join(o.parent, o.base) }
+
+// WriteFile writes one file of the new output; it is safe for concurrent
+// use.
+func (o *Output) WriteFile(name string, data []byte) error {
+	if !fs.ValidPath(name) || name == "." || name == Marker {
+		return diag.Internal.Errorf(diag.Pos{}, "refusing to write %q: not a path inside the output", name)
+	}
+	if err := o.mkdirs(path.Dir(name)); err != nil {
+		return err
+	}
+	if err := o.root.WriteFile(path.Join(o.tmp, name), data, 0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	top, _, _ := strings.Cut(name, "/")
+	o.mu.Lock()
+	o.tops[top] = true
+	o.mu.Unlock()
+	hook("file")
+	return nil
+}
+
+// ReadFile reads back a file written before.
+func (o *Output) ReadFile(name string) ([]byte, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: fs.ErrInvalid}
+	}
+	return o.root.ReadFile(path.Join(o.tmp, name))
+}
+
+func (o *Output) mkdirs(dir string) error {
+	if dir == "." {
+		return nil
+	}
+	if _, ok := o.dirs.Load(dir); ok {
+		return nil
+	}
+	if err := o.root.MkdirAll(path.Join(o.tmp, dir), 0o755); err != nil {
+		return fmt.Errorf("creating %s in the output: %w", dir, err)
+	}
+	o.dirs.Store(dir, true)
+	return nil
+}
+
+// Abort removes the new output and leaves the previous one as it was. It
+// does nothing after Commit.
+func (o *Output) Abort() {
+	if o.done.Swap(true) {
+		return
+	}
+	_ = o.root.RemoveAll(o.tmp)
+	o.close()
+}
+
+func (o *Output) close() {
+	if o.lock != nil {
+		o.lock.Close()
+	}
+	o.root.Close()
+}
+
+// Commit swaps the new output in for the previous one, carrying over the
+// parts other commands wrote (email/), and removes the previous one.
+func (o *Output) Commit() error {
+	if o.done.Swap(true) {
+		return errors.New("output already committed or aborted")
+	}
+	defer o.close()
+	if !o.exists {
+		hook("swap")
+		if err := o.root.Rename(o.tmp, o.base); err != nil {
+			_ = o.root.RemoveAll(o.tmp)
+			return diag.Internal.Errorf(diag.Pos{}, "output folder %s: cannot move the new output in: %v", o.full(), unwrapPath(err))
+		}
+		return nil
+	}
+	if err := o.carryOver(); err != nil {
+		_ = o.root.RemoveAll(o.tmp)
+		return err
+	}
+	// Lock the previous output's marker too, so that no other build takes
+	// it for a dead build's leftover while it is being removed.
+	if l, err := lockMarker(o.root, o.base, false); err == nil {
+		defer l.Close()
+	}
+	hook("swap")
+	old, err := o.swap()
+	if err != nil {
+		_ = o.root.RemoveAll(o.tmp)
+		return diag.Internal.Errorf(diag.Pos{}, "output folder %s: cannot swap in the new output: %v", o.full(), unwrapPath(err))
+	}
+	hook("swapped")
+	return o.root.RemoveAll(old)
+}
+
+// swap puts tmp in the place of base and returns where the previous
+// output went: one atomic exchange where the OS has it, else two renames
+// (between which base does not exist).
+func (o *Output) swap() (old string, err error) {
+	if exchange {
+		switch done, err := exchangeDirs(o.root, o.tmp, o.base); {
+		case err != nil:
+			return "", err
+		case done:
+			return o.tmp, nil
+		}
+	}
+	old = strings.Replace(o.tmp, ".new-", ".old-", 1)
+	if err := o.root.Rename(o.base, old); err != nil {
+		return "", err
+	}
+	hook("between")
+	if err := o.root.Rename(o.tmp, o.base); err != nil {
+		_ = o.root.Rename(old, o.base)
+		return "", err
+	}
+	return old, nil
+}
+
+// carryOver copies into the new output the subfolders that other commands
+// wrote in the previous one (briefing email writes email/), so that
+// rebuilding the site does not delete the email edition. Only folders
+// that carry the marker and that this build did not write are copied;
+// copying, not moving, leaves the previous output whole until the swap.
+func (o *Output) carryOver() error {
+	entries, err := fs.ReadDir(o.root.FS(), o.base)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") || o.tops[e.Name()] {
+			continue
+		}
+		if _, err := o.root.Lstat(path.Join(o.base, e.Name(), Marker)); err != nil {
+			continue
+		}
+		if err := copyTree(o.root, path.Join(o.base, e.Name()), path.Join(o.tmp, e.Name())); err != nil {
+			return fmt.Errorf("keeping %s from the previous output: %w", e.Name(), err)
 		}
 	}
 	return nil
 }
 
-// within reports whether p lies strictly inside dir.
-func within(p, dir string) bool {
-	rel, err := filepath.Rel(dir, p)
-	return err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
-}
-
-// Write replaces outDir with files. It writes into a fresh sibling folder
-// through an os.Root opened on outDir's parent, and swaps it in only when
-// every file is written: a failure leaves the previous output as it was.
-// outDir must be absolute and its parent must exist.
-func Write(outDir string, files site.Files) error {
-	parent, base := filepath.Dir(outDir), filepath.Base(outDir)
-	root, err := os.OpenRoot(parent)
-	if err != nil {
-		return fmt.Errorf("opening the output's parent folder: %w", err)
-	}
-	defer root.Close()
-	exists, err := checkReplaceable(root, base, outDir)
-	if err != nil {
-		return err
-	}
-	suffix := strconv.Itoa(os.Getpid())
-	tmp := "." + base + ".new-" + suffix
-	if err := root.RemoveAll(tmp); err != nil {
-		return err
-	}
-	if err := root.Mkdir(tmp, 0o755); err != nil {
-		return fmt.Errorf("creating %s: %w", filepath.Join(parent, tmp), err)
-	}
-	if err := writeAll(root, tmp, files); err != nil {
-		_ = root.RemoveAll(tmp)
-		return err
-	}
-	if !exists {
-		return root.Rename(tmp, base)
-	}
-	kept, err := carryOver(root, base, tmp, files)
-	undo := func() {
-		for _, k := range kept {
-			_ = root.Rename(path.Join(tmp, k), path.Join(base, k))
+// copyTree copies the regular files and folders under src to dst.
+func copyTree(root *os.Root, src, dst string) error {
+	return fs.WalkDir(root.FS(), src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
 		}
-		_ = root.RemoveAll(tmp)
-	}
-	if err != nil {
-		undo()
-		return err
-	}
-	old := "." + base + ".old-" + suffix
-	if err := root.Rename(base, old); err != nil {
-		undo()
-		return fmt.Errorf("moving the previous output aside: %w", err)
-	}
-	if err := root.Rename(tmp, base); err != nil {
-		_ = root.Rename(old, base)
-		undo()
-		return fmt.Errorf("swapping in the new output: %w", err)
-	}
-	return root.RemoveAll(old)
+		to := path.Join(dst, strings.TrimPrefix(p, src))
+		switch {
+		case d.IsDir():
+			return root.MkdirAll(to, 0o755)
+		case d.Type().IsRegular():
+			b, err := root.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			return root.WriteFile(to, b, 0o644)
+		}
+		return nil
+	})
 }
 
-// carryOver moves into the new output the subfolders that other commands
-// wrote there (briefing email writes email/), so that rebuilding the site
-// does not delete the email edition. Only folders that carry the marker
-// and that the new build does not write itself are moved.
-func carryOver(root *os.Root, old, tmp string, files site.Files) (kept []string, err error) {
-	entries, err := fs.ReadDir(root.FS(), old)
+// cleanLeftovers removes what builds killed before they finished left next
+// to the output: .NAME.new-… and .NAME.old-… folders whose marker no
+// running build holds. When the output itself is missing (a build died
+// between the two renames of the fallback swap), the previous output is
+// first put back.
+func cleanLeftovers(root *os.Root, base string) error {
+	entries, err := fs.ReadDir(root.FS(), ".")
+	if err != nil {
+		return diag.Internal.Errorf(diag.Pos{}, "output folder %s: cannot list its parent folder: %v", base, unwrapPath(err))
+	}
+	_, statErr := root.Lstat(base)
+	restore := errors.Is(statErr, fs.ErrNotExist)
+	for _, e := range entries {
+		name := e.Name()
+		isNew, isOld := strings.HasPrefix(name, "."+base+".new-"), strings.HasPrefix(name, "."+base+".old-")
+		if !e.IsDir() || !isNew && !isOld {
+			continue
+		}
+		l, err := lockMarker(root, name, false)
+		if err != nil {
+			if empty(root, name) {
+				_ = root.Remove(name)
+			}
+			continue // not ours, or a running build's
+		}
+		if isOld && restore && root.Rename(name, base) == nil {
+			restore = false
+		} else {
+			_ = root.RemoveAll(name)
+		}
+		l.Close()
+	}
+	return nil
+}
+
+func empty(root *os.Root, dir string) bool {
+	entries, err := fs.ReadDir(root.FS(), dir)
+	return err == nil && len(entries) == 0
+}
+
+// lockMarker opens the marker in dir (writing it first when create is set)
+// and takes an exclusive lock on it without waiting: it fails when the
+// marker is missing or a running build holds it.
+func lockMarker(root *os.Root, dir string, create bool) (*os.File, error) {
+	name := path.Join(dir, Marker)
+	if create {
+		if err := root.WriteFile(name, []byte(markerText), 0o644); err != nil {
+			return nil, diag.Internal.Errorf(diag.Pos{}, "writing %s: %v", name, unwrapPath(err))
+		}
+	}
+	f, err := root.OpenFile(name, os.O_RDWR, 0)
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range entries {
-		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
-			continue
-		}
-		if _, err := root.Lstat(path.Join(old, e.Name(), Marker)); err != nil {
-			continue
-		}
-		prefix := e.Name() + "/"
-		clash := false
-		for n := range files {
-			if strings.HasPrefix(n, prefix) {
-				clash = true
-				break
-			}
-		}
-		if clash {
-			continue
-		}
-		if err := root.Rename(path.Join(old, e.Name()), path.Join(tmp, e.Name())); err != nil {
-			return kept, fmt.Errorf("keeping %s from the previous output: %w", e.Name(), err)
-		}
-		kept = append(kept, e.Name())
+	if err := tryLock(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s is in use by a running build", dir)
 	}
-	return kept, nil
+	return f, nil
 }
 
 // checkReplaceable reports whether name exists, and refuses to replace it
@@ -144,40 +333,49 @@ func checkReplaceable(root *os.Root, name, full string) (bool, error) {
 		return false, nil
 	}
 	if err != nil {
-		return false, err
+		return false, diag.Internal.Errorf(diag.Pos{}, "output folder %s: %v", full, unwrapPath(err))
 	}
 	if !info.IsDir() {
-		return false, diag.Output.Errorf(diag.Pos{}, "output %s exists and is not a directory", full)
+		return false, diag.Output.Errorf(diag.Pos{}, "output folder %s exists and is not a folder; refusing to replace it", full)
 	}
 	entries, err := fs.ReadDir(root.FS(), name)
 	if err != nil {
-		return false, err
+		return false, diag.Internal.Errorf(diag.Pos{}, "output folder %s: %v", full, unwrapPath(err))
 	}
 	if len(entries) > 0 && !slices.ContainsFunc(entries, func(e fs.DirEntry) bool { return e.Name() == Marker }) {
-		return false, diag.Output.Errorf(diag.Pos{}, "output directory %s is not empty and was not written by briefing (no %s file); refusing to replace it", full, Marker)
+		return false, diag.Output.Errorf(diag.Pos{}, "output folder %s is not empty and was not written by briefing (no %s file); refusing to replace it", full, Marker)
 	}
 	return true, nil
 }
 
-func writeAll(root *os.Root, dir string, files site.Files) error {
+// unwrapPath drops the operation and path of a *fs.PathError, which name
+// files relative to the root, and keeps the reason.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Write replaces outDir with files, atomically (see Output).
+func Write(outDir string, files site.Files) error {
+	o, err := Create(outDir)
+	if err != nil {
+		return err
+	}
 	names := make([]string, 0, len(files))
 	for n := range files {
 		names = append(names, n)
 	}
 	slices.Sort(names)
 	for _, n := range names {
-		if !fs.ValidPath(n) {
-			return fmt.Errorf("refusing to write %q: not a path inside the output", n)
-		}
-		p := path.Join(dir, n)
-		if err := root.MkdirAll(path.Dir(p), 0o755); err != nil {
-			return err
-		}
-		if err := root.WriteFile(p, files[n], 0o644); err != nil {
+		if err := o.WriteFile(n, files[n]); err != nil {
+			o.Abort()
 			return err
 		}
 	}
-	return root.WriteFile(path.Join(dir, Marker), []byte(markerText), 0o644)
+	return o.Commit()
 }
 
 // EnsureOutput creates outDir, marked as briefing's own, when it does not
@@ -187,7 +385,7 @@ func EnsureOutput(outDir string) error {
 	parent, base := filepath.Dir(outDir), filepath.Base(outDir)
 	root, err := os.OpenRoot(parent)
 	if err != nil {
-		return fmt.Errorf("opening the output's parent folder: %w", err)
+		return diag.Output.Errorf(diag.Pos{}, "output folder %s: cannot open its parent folder: %v", outDir, unwrapPath(err))
 	}
 	defer root.Close()
 	if _, err := root.Lstat(base); err == nil {
@@ -197,4 +395,86 @@ func EnsureOutput(outDir string) error {
 		return err
 	}
 	return root.WriteFile(path.Join(base, Marker), []byte(markerText), 0o644)
+}
+
+// CheckOutput refuses an output folder that would overwrite or be read as
+// the sources: the site folder itself, a folder that contains it, or a
+// folder inside one of the source folders. Folders are compared by what
+// they are, not by how they are spelt: through symlinks (after resolving
+// them) and by device and inode. Both paths must be absolute. The error
+// is a diag.Output.
+func CheckOutput(siteDir, outDir string) error {
+	siteReal, err := filepath.EvalSymlinks(siteDir)
+	if err != nil {
+		siteReal = filepath.Clean(siteDir)
+	}
+	outReal := resolve(outDir)
+	refuse := func(format string, args ...any) error {
+		return diag.Output.Errorf(diag.Pos{}, "output folder %s "+format, append([]any{outDir}, args...)...)
+	}
+	switch {
+	case sameDir(outReal, siteReal):
+		return refuse("is the site folder itself; choose a folder such as %s", filepath.Join(siteDir, "output"))
+	case within(siteReal, outReal) || containsByIdentity(outReal, siteReal):
+		return refuse("contains the site folder %s; replacing it would delete the sources", siteDir)
+	}
+	for _, d := range SourceDirs {
+		src := filepath.Join(siteReal, d)
+		if sameDir(outReal, src) || within(outReal, src) || containsByIdentity(src, outReal) {
+			return refuse("is inside the source folder %s/", d)
+		}
+	}
+	return nil
+}
+
+// resolve returns p with the symlinks of its longest existing prefix
+// resolved; the rest, which does not exist yet, is kept as written.
+func resolve(p string) string {
+	p = filepath.Clean(p)
+	var rest []string
+	for {
+		if real, err := filepath.EvalSymlinks(p); err == nil {
+			return filepath.Join(append([]string{real}, rest...)...)
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return filepath.Join(append([]string{p}, rest...)...)
+		}
+		rest = append([]string{filepath.Base(p)}, rest...)
+		p = parent
+	}
+}
+
+// sameDir reports whether a and b are the same folder: the same path, or
+// the same device and inode.
+func sameDir(a, b string) bool {
+	if a == b {
+		return true
+	}
+	x, err1 := os.Stat(a)
+	y, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(x, y)
+}
+
+// containsByIdentity reports whether a folder that is the same as dir
+// (by device and inode) is an ancestor of p.
+func containsByIdentity(dir, p string) bool {
+	d, err := os.Stat(dir)
+	if err != nil {
+		return false
+	}
+	for a := filepath.Dir(p); ; a = filepath.Dir(a) {
+		if info, err := os.Stat(a); err == nil && os.SameFile(info, d) {
+			return true
+		}
+		if filepath.Dir(a) == a {
+			return false
+		}
+	}
+}
+
+// within reports whether p lies strictly inside dir.
+func within(p, dir string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }

@@ -1,4 +1,5 @@
-// Package site renders a briefing's pages into an in-memory set of files.
+// Package site renders a briefing's pages and writes them, with the
+// assets they need, to a Writer as each is made.
 //
 // Templates come from templates/*.html at the site root; any of the six
 // files a site leaves out (base.html, page.html, nav.html, chart.html,
@@ -17,8 +18,11 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/briefing-dev/briefing/internal/chart"
 	"github.com/briefing-dev/briefing/internal/config"
@@ -33,8 +37,61 @@ var defaults embed.FS
 // TemplateDir is the folder of a site's own templates.
 const TemplateDir = "templates"
 
-// Files is the output: slash-separated path → content.
+// Files is an output held in memory: slash-separated path → content.
 type Files map[string][]byte
+
+// Writer receives the output as it is produced: a folder (build.Output),
+// memory (for serve), or single-file pages wrapped around either.
+// WriteFile may be called from several goroutines at once, and the writer
+// may keep data: the caller does not change it afterwards. name is a
+// slash-separated path inside the output (fs.ValidPath).
+type Writer interface {
+	WriteFile(name string, data []byte) error
+}
+
+// Memory is a Writer that keeps the output in memory, for serve and tests.
+// The zero value is ready to use.
+type Memory struct {
+	mu    sync.Mutex
+	files Files
+}
+
+// WriteFile keeps data as the file name.
+func (m *Memory) WriteFile(name string, data []byte) error {
+	if !fs.ValidPath(name) {
+		return fmt.Errorf("refusing to write %q: not a path inside the output", name)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.files == nil {
+		m.files = Files{}
+	}
+	m.files[name] = data
+	return nil
+}
+
+// ReadFile returns a file written before.
+func (m *Memory) ReadFile(name string) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	b, ok := m.files[name]
+	if !ok {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: fs.ErrNotExist}
+	}
+	return b, nil
+}
+
+// Files returns the files written so far; the caller owns the map.
+func (m *Memory) Files() Files {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	f := m.files
+	m.files = nil
+	if f == nil {
+		f = Files{}
+	}
+	return f
+}
 
 // Page is one page to render, prepared by the page stage (package page):
 // plain data, its references resolved.
@@ -52,6 +109,8 @@ type Input struct {
 	Funcs template.FuncMap
 	// Generated is the "generated at" stamp, or "".
 	Generated string
+	// Workers is how many pages are rendered at once; 0 means one per core.
+	Workers int
 }
 
 // FuncNames are the functions templates may call; Input.Funcs supplies
@@ -145,30 +204,85 @@ func templateError(file string, err error) error {
 	return diag.Template.Errorf(diag.Pos{File: file, Line: line}, "%s", rest)
 }
 
-// Render renders every page and adds the assets.
-func Render(t *template.Template, in Input) (Files, error) {
+// Render writes the assets, then every page, to w. Pages are rendered on
+// in.Workers goroutines and each is written as soon as it is made, so no
+// more than one page per worker is held in memory. When pages fail, the
+// error is the first failing page's in the order of in.Pages, whatever
+// the scheduling: after a failure no further page is started, and every
+// page before it has already been started.
+func Render(t *template.Template, in Input, w Writer) error {
 	if in.Funcs != nil {
 		t.Funcs(in.Funcs)
 	}
-	out := Files{}
+	for _, name := range assetNames(in) {
+		if err := w.WriteFile(name, assetData(in, name)); err != nil {
+			return err
+		}
+	}
+	return renderPages(t, in, w)
+}
+
+// Names lists the files Render writes: the assets, then the pages.
+func Names(in Input) []string {
+	names := assetNames(in)
 	for _, p := range in.Pages {
-		b, err := renderPage(t, in, p)
-		if err != nil {
-			return nil, err
-		}
-		out[p.Path] = b
+		names = append(names, p.Path)
 	}
-	for _, a := range []string{"style.css", "briefing.js"} {
-		b, err := defaults.ReadFile("defaults/assets/" + a)
-		if err != nil {
-			return nil, err
-		}
-		out["assets/"+a] = b
-	}
+	return names
+}
+
+func assetNames(in Input) []string {
+	names := []string{"assets/style.css", "assets/briefing.js"}
 	if in.Config.Assets.EChartsURL == "" {
-		out["assets/echarts.min.js"] = in.ECharts
+		names = append(names, "assets/echarts.min.js")
 	}
-	return out, nil
+	return names
+}
+
+func assetData(in Input, name string) []byte {
+	if name == "assets/echarts.min.js" {
+		return in.ECharts
+	}
+	return Asset(strings.TrimPrefix(name, "assets/"))
+}
+
+func renderPages(t *template.Template, in Input, w Writer) error {
+	workers := in.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	errs := make([]error, len(in.Pages))
+	var next atomic.Int64
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for range min(workers, len(in.Pages)) {
+		wg.Go(func() {
+			for !failed.Load() {
+				i := int(next.Add(1) - 1)
+				if i >= len(in.Pages) {
+					return
+				}
+				if errs[i] = renderTo(t, in, in.Pages[i], w); errs[i] != nil {
+					failed.Store(true)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func renderTo(t *template.Template, in Input, p Page, w Writer) error {
+	b, err := renderPage(t, in, p)
+	if err != nil {
+		return err
+	}
+	return w.WriteFile(p.Path, b)
 }
 
 func renderPage(t *template.Template, in Input, p Page) ([]byte, error) {

@@ -162,11 +162,11 @@ func siteInput(t *testing.T, assets string) Input {
 
 func renderSite(t *testing.T, tmpl *template.Template, in Input) Files {
 	t.Helper()
-	files, err := Render(tmpl, in)
-	if err != nil {
+	var m Memory
+	if err := Render(tmpl, in, &m); err != nil {
 		t.Fatalf("Render: %v", err)
 	}
-	return files
+	return m.Files()
 }
 
 func defaultTemplates(t *testing.T) *template.Template {
@@ -292,7 +292,7 @@ func TestRenderTemplateExecError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = Render(tmpl, siteInput(t, ""))
+	err = Render(tmpl, siteInput(t, ""), &Memory{})
 	var de *diag.Error
 	if !errors.As(err, &de) {
 		t.Fatalf("error = %v (%T), want a *diag.Error", err, err)

@@ -1,0 +1,15 @@
+//go:build unix
+
+package build
+
+import (
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// tryLock takes an exclusive advisory lock on f without waiting. The
+// kernel releases it when the process ends, however it ends.
+func tryLock(f *os.File) error {
+	return unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+}
