@@ -61,6 +61,9 @@ func ParseKind(s string) (Kind, error) {
 type Column struct {
 	Name string
 	Kind Kind
+	// From says where the kind came from: FromDeclared, FromFormat,
+	// FromValues, or, for a query's result, what the query said.
+	From string
 }
 
 // Value is one cell. For Text columns S holds the text; for the others F
@@ -73,13 +76,17 @@ type Value struct {
 
 // Table is a loaded table.
 type Table struct {
-	Name    string
-	File    string // site-relative path of the source file
-	Sheet   string // worksheet, for spreadsheets
-	Columns []Column
-	Rows    [][]Value
-	pos     []int32 // line and column of every cell, row-major; row and column number for spreadsheets
-	line    int32   // source line of a computed table
+	Name  string
+	File  string // site-relative path of the source file
+	Sheet string // worksheet, for spreadsheets
+	// Range is the part of the file read: A3:T14 in a sheet, lines 1-40
+	// of a CSV file, the [[key]] entries of a TOML file.
+	Range    string
+	Columns  []Column
+	Warnings []*diag.Error // problems the table was read despite
+	Rows     [][]Value
+	pos      []int32 // line and column of every cell, row-major; row and column number for spreadsheets
+	line     int32   // source line of a computed table
 
 	idxMu sync.Mutex
 	idx   map[int]map[string][]int // column → canonical text → rows, built on demand
