@@ -30,7 +30,9 @@ func (c *describeCommand) usage() string {
 	return "briefing describe [--site SITE_DIR] [--rows N] [--format text|json] [TABLE ...]"
 }
 
-func (c *describeCommand) summary() string { return "show the tables the build sees, their columns and kinds" }
+func (c *describeCommand) summary() string {
+	return "show the tables the build sees, their columns and kinds"
+}
 
 func (c *describeCommand) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.site, "site", ".", "the briefing's `SITE_DIR`")
