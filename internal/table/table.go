@@ -14,6 +14,13 @@
 // definition names another encoding; a byte that is not valid in it is an
 // error at its line and column. Every limit is enforced while the input
 // streams in, and its error names the limit.
+//
+// A column's kind is declared (Spec.Columns, by name or pattern) or taken
+// from the data: in a workbook from the cells' number formats (styles.go),
+// otherwise from the values (infer.go); Column.From says which. A wide grid
+// can be read as long rows (Unpivot), and total rows and columns left out
+// (Spec.SkipRows, Spec.SkipColumns). Summarize describes a table as
+// `briefing describe` shows it.
 package table
 
 import (
