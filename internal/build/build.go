@@ -140,6 +140,7 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 	if pin.Views, err = tableview.LoadSpecs(fsys); err != nil {
 		return nil, err
 	}
+	tableview.SetLabels(pin.Views, cfg.Labels)
 	set, err := page.Prepare(fsys, pin)
 	if err != nil {
 		return nil, err

@@ -41,9 +41,9 @@ func TestSlug(t *testing.T) {
 		{"Łódź", "lodz"},
 		{"Æther Œuvre", "aether-oeuvre"},
 		{"İstanbul", "istanbul"},
-		{"ﬁnance", "finance"},          // a ligature is its letters
-		{"ＡＢＣ　１２３", "abc-123"},       // full-width forms are plain ones
-		{"Zu\u0308rich", "zurich"},     // decomposed input, same name
+		{"ﬁnance", "finance"},      // a ligature is its letters
+		{"ＡＢＣ　１２３", "abc-123"},     // full-width forms are plain ones
+		{"Zu\u0308rich", "zurich"}, // decomposed input, same name
 		{"São Paulo", "sao-paulo"},
 		// Other scripts keep their letters.
 		{"東京 Logistics", "東京-logistics"},
@@ -51,7 +51,7 @@ func TestSlug(t *testing.T) {
 		{"Ελλάδα", "ελλάδα"},
 		{"Москва Банк", "москва-банк"},
 		{"서울", "서울"},
-		{"がっこう", "がっこう"},   // the voiced mark stays with its kana
+		{"がっこう", "がっこう"},     // the voiced mark stays with its kana
 		{"हिन्दी", "हिन्दी"}, // Devanagari's vowel signs stay
 		{"שלום עולם", "שלום-עולם"},
 		{"東京/../大阪", "東京-大阪"},
