@@ -14,7 +14,7 @@ func TestFontsAndLabels(t *testing.T) {
 		t.Error("system fonts are off by default")
 	}
 	for src, want := range map[string]string{
-		"title = \"t\"\n[fonts]\nfiles = [\"../x.ttf\"]\n":     `site.toml:3:9: font file "../x.ttf" must be a relative path inside the site`,
+		"title = \"t\"\n[fonts]\nfiles = [\"../x.ttf\"]\n":      `site.toml:3:9: font file "../x.ttf" must be a relative path inside the site`,
 		"title = \"t\"\n[fonts]\nfiles = [\"fonts/x.woff2\"]\n": `site.toml:3:9: font file "fonts/x.woff2": want a TrueType or OpenType font (.ttf, .otf, .ttc, .otc)`,
 		"title = \"t\"\n[fonts]\nfile = [\"x.ttf\"]\n":          `site.toml:3:1: unknown key "fonts.file"`,
 		"title = \"t\"\n[labels]\nx = \" \"\n":                  `site.toml:3:5: label of "x" is empty`,
