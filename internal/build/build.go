@@ -32,6 +32,7 @@ import (
 	"github.com/briefing-dev/briefing/internal/format"
 	"github.com/briefing-dev/briefing/internal/page"
 	"github.com/briefing-dev/briefing/internal/query"
+	"github.com/briefing-dev/briefing/internal/render/fonts"
 	"github.com/briefing-dev/briefing/internal/site"
 	"github.com/briefing-dev/briefing/internal/table"
 	"github.com/briefing-dev/briefing/internal/tableview"
@@ -165,7 +166,13 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	r.Images = openImages(opt.Images, cfg, drawWith)
+	var faces *fonts.Set
+	if opt.Images != nil && drawWith != nil {
+		if faces, err = loadFonts(fsys, cfg); err != nil {
+			return nil, err
+		}
+	}
+	r.Images = openImages(opt.Images, cfg, drawWith, faces)
 	tmpl, err := site.LoadTemplates(fsys)
 	if err != nil {
 		return nil, err
@@ -180,6 +187,11 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 	}
 	if err := write(fsys, tmpl, in, pin.Charts, opt, r); err != nil {
 		return nil, err
+	}
+	if r.Images != nil && r.Images.CanDraw() {
+		// An edition that draws its own images (email) draws every chart.
+		drawn := func(c *chart.Chart) bool { return opt.SkipStatic || c.Static != "" }
+		r.Warnings = append(r.Warnings, glyphWarnings(r.Charts, drawn, faces)...)
 	}
 	if r.Images != nil && r.Images.Problem() != nil {
 		r.Warnings = append(r.Warnings, diag.Config.Errorf(cfg.Pos("cache", "dir"), "%v; chart images were drawn without it", r.Images.Problem()))
@@ -196,11 +208,11 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 
 // openImages opens the build's session of the chart-image service, or
 // returns nil without one.
-func openImages(svc *chartimage.Service, cfg *config.Site, echarts []byte) *chartimage.Session {
+func openImages(svc *chartimage.Service, cfg *config.Site, echarts []byte, set *fonts.Set) *chartimage.Session {
 	if svc == nil {
 		return nil
 	}
-	return svc.Session(chartimage.Source{ECharts: echarts, Dir: cfg.Cache.Dir, MaxBytes: int64(cfg.Cache.MaxMB) << 20})
+	return svc.Session(chartimage.Source{ECharts: echarts, Dir: cfg.Cache.Dir, MaxBytes: int64(cfg.Cache.MaxMB) << 20, Fonts: set})
 }
 
 // drawStatic draws every placed chart that wants a static image (spec's
