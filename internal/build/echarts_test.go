@@ -70,3 +70,29 @@ func salesSite() fstest.MapFS {
 		"content/index.md":  {Data: []byte("+++\ntitle = \"Sales\"\n+++\n{{chart sales}}\n")},
 	}
 }
+
+// A chart whose text holds a character no font has is a warning naming
+// the chart and the text; with a font that has it (the system's), none.
+func TestMissingGlyphWarning(t *testing.T) {
+	site := chartSite("[fonts]\nsystem = false\n", nil, "spend")
+	site["data/spend.csv"] = &fstest.MapFile{Data: []byte("customer,spend\n東京物流,20000000\nGlobex,5000000\n")}
+	res, _ := buildWith(t, site, "", Options{ECharts: echartsForTest(t)})
+	var got []string
+	for _, w := range res.Warnings {
+		got = append(got, w.Error())
+	}
+	want := `charts/spend.toml: chart "spend": no font has "東" (U+6771), "京" (U+4EAC), "物" (U+7269), "流" (U+6D41) in "東京物流", so its image shows a box there`
+	if len(got) != 1 || !strings.HasPrefix(got[0], want) || !res.Warnings[0].Warning {
+		t.Errorf("warnings %q, want one starting %q", got, want)
+	}
+	// The email edition draws every chart, static or not.
+	site["charts/spend.toml"].Data = append(site["charts/spend.toml"].Data, "static = false\n"...)
+	res, _ = buildWith(t, site, "", Options{ECharts: echartsForTest(t), SkipStatic: true})
+	if len(res.Warnings) != 1 {
+		t.Errorf("email edition: warnings %v, want one", res.Warnings)
+	}
+	res, _ = buildWith(t, site, "", Options{ECharts: echartsForTest(t)})
+	if len(res.Warnings) != 0 {
+		t.Errorf("a chart drawn nowhere: warnings %v, want none", res.Warnings)
+	}
+}
