@@ -1,6 +1,7 @@
 package build
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -21,6 +22,9 @@ func loadFonts(fsys fs.FS, cfg *config.Site) (*fonts.Set, error) {
 	var files []fonts.File
 	for _, name := range cfg.Fonts.Files {
 		b, err := fs.ReadFile(fsys, name)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, diag.Config.Errorf(cfg.Pos("fonts", "files"), "font file %s: no such file in the site", name)
+		}
 		if err != nil {
 			return nil, diag.Config.Errorf(cfg.Pos("fonts", "files"), "font file %s: %v", name, err)
 		}

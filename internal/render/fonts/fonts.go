@@ -145,7 +145,7 @@ func NewSet(files []File, system bool) (*Set, error) {
 	for _, f := range files {
 		faces, err := parseFaces(f.Data)
 		if err != nil {
-			return nil, fmt.Errorf("font %s: %w", f.Name, err)
+			return nil, fmt.Errorf("font file %s is not a TrueType or OpenType font this can read (%w)", f.Name, err)
 		}
 		s.own = append(s.own, faces...)
 	}
