@@ -28,8 +28,9 @@ import (
 // for CI machines that are meant to have one.
 const requireBrowserEnv = "BRIEFING_REQUIRE_BROWSER"
 
-// pageTimeout bounds everything done with one page. It is generous: the
-// test never asserts on how long anything takes.
+// pageTimeout bounds each thing done with a page: loading it, and each
+// step of checks on it. It is generous: the test never asserts on how
+// long anything takes.
 const pageTimeout = 60 * time.Second
 
 // browserNames are the executables tried, in order.
@@ -214,6 +215,13 @@ type tab struct {
 func openPages(t *testing.T, browserCtx context.Context, pages []string, url func(page string) string, setup ...chromedp.Action[chromedp.Void]) []*tab {
 	t.Helper()
 	tabs := make([]*tab, len(pages))
+	// When the test ends, each tab is closed (the cleanups below), and
+	// then this one waits for any load still under way to give up.
+	t.Cleanup(func() {
+		for _, tb := range tabs {
+			<-tb.loaded
+		}
+	})
 	for i, page := range pages {
 		tb := &tab{rec: &recorder{}, url: url(page), name: page, loaded: make(chan struct{})}
 		// WithListener attaches the recorder before the tab's first
@@ -224,13 +232,6 @@ func openPages(t *testing.T, browserCtx context.Context, pages []string, url fun
 		go tb.load(cancelTab, setup)
 		tabs[i] = tb
 	}
-	// A tab still loading when the test ends is closed by its cleanup
-	// above; this one runs first, and waits for the load to give up.
-	t.Cleanup(func() {
-		for _, tb := range tabs {
-			<-tb.loaded
-		}
-	})
 	return tabs
 }
 
@@ -302,9 +303,8 @@ func step(t *testing.T, tb *tab, name string, check func(t *testing.T)) {
 
 // openSite opens pages of a build, served over loopback, as openPages
 // does.
-func openSite(t *testing.T, b *built, pages []string, setup ...chromedp.Action[chromedp.Void]) ([]*tab, *httptest.Server) {
+func openSite(t *testing.T, browserCtx context.Context, b *built, pages []string, setup ...chromedp.Action[chromedp.Void]) ([]*tab, *httptest.Server) {
 	t.Helper()
-	browserCtx := browser(t)
 	srv := serve(t, b)
 	tabs := openPages(t, browserCtx, pages, func(page string) string { return srv.URL + "/" + page }, setup...)
 	return tabs, srv
@@ -725,7 +725,8 @@ func wantAll(t *testing.T, page, chartName, where string, got []string) {
 func TestBrowserHostile(t *testing.T) {
 	const page = "index.html"
 	charts := []string{chartStacked, chartDonut, chartBar}
-	tabs, srv := openSite(t, hostileSite(t), []string{page})
+	browserCtx := browser(t)
+	tabs, srv := openSite(t, browserCtx, hostileSite(t), []string{page})
 	tb := tabs[0]
 	tb.use(t)
 	states := waitForCharts(t, tb)

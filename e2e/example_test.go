@@ -23,8 +23,9 @@ import (
 // does (proseFormats); index.html must print its canvases within the page
 // (checkPrintWithoutStatic).
 func TestBrowserExample(t *testing.T) {
+	browserCtx := browser(t)
 	b := exampleSite(t)
-	tabs, srv := openSite(t, b, visited(t, b, formatPages...))
+	tabs, srv := openSite(t, browserCtx, b, visited(t, b, formatPages...))
 	var formats *proseFormats
 	var totalCharts, totalRequests int
 	summary := make([]string, 0, len(tabs))
@@ -93,8 +94,9 @@ func checkCharts(t *testing.T, tb *tab, html string, states []chartState) {
 // reader (checkA11y); index.html then switches to dark while open
 // (checkSwitchToDark).
 func TestExampleLight(t *testing.T) {
+	browserCtx := browser(t)
 	b := exampleStaticSite(t)
-	tabs, srv := openSite(t, b, visited(t, b, printPages()...), colorScheme("light"))
+	tabs, srv := openSite(t, browserCtx, b, visited(t, b, printPages()...), colorScheme("light"))
 	var total, blocking, other int
 	for _, tb := range tabs {
 		t.Run(tb.name, func(t *testing.T) {
@@ -125,8 +127,9 @@ func TestExampleLight(t *testing.T) {
 // dark theme, and axe-core (contrast included) must still pass. (A light
 // page switched to dark while open is TestExampleLight's.)
 func TestA11yDark(t *testing.T) {
+	browserCtx := browser(t)
 	b := exampleStaticSite(t)
-	tabs, srv := openSite(t, b, visited(t, b), colorScheme("dark"))
+	tabs, srv := openSite(t, browserCtx, b, visited(t, b), colorScheme("dark"))
 	for _, tb := range tabs {
 		t.Run(tb.name, func(t *testing.T) {
 			tb.use(t)
@@ -141,8 +144,9 @@ func TestA11yDark(t *testing.T) {
 // wide phone viewport: nothing may make the page scroll sideways, and the
 // charts draw at the phone's width (checkPhone).
 func TestMobileNoOverflow(t *testing.T) {
+	browserCtx := browser(t)
 	b := exampleStaticSite(t)
-	tabs, srv := openSite(t, b, visited(t, b), phone)
+	tabs, srv := openSite(t, browserCtx, b, visited(t, b), phone)
 	for _, tb := range tabs {
 		t.Run(tb.name, func(t *testing.T) {
 			tb.use(t)
