@@ -144,6 +144,9 @@ func Default() *Site {
 // Load reads and validates site.toml from fsys.
 func Load(fsys fs.FS) (*Site, error) {
 	src, err := tomlpos.ReadFile(fsys, File)
+	if diag.IsSource(err) {
+		return nil, err // a link out of the site (package sitefs)
+	}
 	if err != nil {
 		return nil, diag.Config.Errorf(diag.Pos{File: File}, "cannot read: %v (is this a briefing folder?)", err)
 	}

@@ -30,6 +30,7 @@ import (
 	"github.com/briefing-dev/briefing/internal/build"
 	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/site"
+	"github.com/briefing-dev/briefing/internal/sitefs"
 )
 
 // Server serves a briefing from memory.
@@ -101,7 +102,7 @@ func (s *Server) build() (site.Files, error) {
 		return nil, err
 	}
 	defer root.Close()
-	res, err := build.Build(root.FS(), s.opt)
+	res, err := build.Build(sitefs.New(root), s.opt)
 	if err != nil {
 		return nil, err
 	}
