@@ -45,6 +45,7 @@ type DB struct {
 	db    *sql.DB
 	kinds map[string]table.Kind // column name → kind, from every table loaded
 	lim   Limits
+	rows  int // rows in the tables added, for the default timeout
 }
 
 // Open copies tables into a fresh in-memory database.
@@ -108,6 +109,7 @@ func (d *DB) Add(t *table.Table) error {
 			return fmt.Errorf("table %q: %w", t.Name, err)
 		}
 	}
+	d.rows += len(t.Rows)
 	return tx.Commit()
 }
 
