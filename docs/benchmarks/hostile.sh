@@ -228,22 +228,24 @@ row "serve, \`Host: evil.example\`" "$code"
 # --- Mail to a server that offers no STARTTLS.
 d=$(site)
 port=$(py 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-python3 - "$port" >"$work/smtp.log" 2>&1 <<'EOF' &
+python3 - "$port" "$work/smtp.ready" >"$work/smtp.log" 2>&1 <<'EOF' &
 import socket, sys
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(1); s.settimeout(20)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(4); s.settimeout(60)
+open(sys.argv[2], "w").close()
 c, _ = s.accept(); f = c.makefile("rwb")
 f.write(b"220 plain ESMTP\r\n"); f.flush()
 for line in f:
     cmd = line.strip().upper()
-    print(cmd.decode(errors="replace"))
+    print(cmd.decode(errors="replace"), flush=True)
     if cmd.startswith(b"EHLO"): f.write(b"250-plain\r\n250 AUTH PLAIN\r\n")
     elif cmd.startswith(b"QUIT"): f.write(b"221 bye\r\n"); f.flush(); break
     elif cmd == b"DATA": f.write(b"354 go\r\n")
     else: f.write(b"250 ok\r\n")
     f.flush()
 EOF
-sleep 0.5
+# listen() comes before the ready file, so the first connection is the command's.
+for _ in $(seq 100); do [ -e "$work/smtp.ready" ] && break; sleep 0.1; done
 printf '[email]\nfrom = "a@example.com"\nto = ["b@example.com"]\n[email.smtp]\nhost = "127.0.0.1"\nport = %s\n' "$port" >>"$d/site.toml"
 measure "email --send, server without STARTTLS (tls default)" email --send -o "$d/out" "$d"
 wait

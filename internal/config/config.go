@@ -146,7 +146,7 @@ type SMTP struct {
 // Queries bounds what one SQL query (a queries/*.sql file or a figure's
 // sql) may cost; a query over a limit fails with an error at its file.
 type Queries struct {
-	Timeout   string `toml:"timeout"`    // a Go duration; default "": query.DefaultLimits' (500ms, plus 2s per 100,000 rows)
+	Timeout   string `toml:"timeout"`    // a Go duration; default "": query.DefaultLimits' (500ms, plus 1s per 10,000 rows)
 	MaxRows   int    `toml:"max_rows"`   // default 1000000
 	MaxMemory string `toml:"max_memory"` // bytes, with a unit: "256MiB" (default), "1GiB", "500MB"
 }

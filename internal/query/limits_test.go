@@ -107,7 +107,7 @@ func TestDefaultTimeoutGrowsWithRows(t *testing.T) {
 		rows += len(tb.Rows)
 	}
 	db := limitedDB(t, DefaultLimits)
-	if got, want := db.timeout(), 500*time.Millisecond+time.Duration(rows)*20*time.Microsecond; got != want {
+	if got, want := db.timeout(), 500*time.Millisecond+time.Duration(rows)*100*time.Microsecond; got != want {
 		t.Errorf("timeout with %d rows: %v, want %v", rows, got, want)
 	}
 	big := table.New("big", "data/big.csv", 1, []table.Column{{Name: "n", Kind: table.Number}})
@@ -117,7 +117,7 @@ func TestDefaultTimeoutGrowsWithRows(t *testing.T) {
 	if err := db.Add(big); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := db.timeout(), 2500*time.Millisecond+time.Duration(rows)*20*time.Microsecond; got != want {
+	if got, want := db.timeout(), 10500*time.Millisecond+time.Duration(rows)*100*time.Microsecond; got != want {
 		t.Errorf("timeout with %d rows: %v, want %v", rows+100_000, got, want)
 	}
 	// A timeout the site sets is the whole of it.
