@@ -180,8 +180,8 @@ slugsite() {
 }
 d=$(slugsite Globex)
 measure "a 300-character slug" build -o "$d/out" "$d"
-d=$(slugsite "$(py "import sys; sys.stdout.write(('Contoso Holdings ' * 18).upper() + 'a')")")
-measure "two 300-character slugs equal after the cut" build -o "$d/out" "$d"
+d=$(slugsite "$(py "import sys; sys.stdout.write('Contoso Holdings ' * 18 + 'A')")")
+measure "the same 300-character value in two rows" build -o "$d/out" "$d"
 
 # --- Output folders refused, and symlinked sources.
 d=$(site); mkdir "$work/mine"; echo notes >"$work/mine/notes.txt"
