@@ -5,7 +5,8 @@ speaks TLS from the first byte), accepts AUTH PLAIN and LOGIN for one
 user, and XOAUTH2 for that user with --token, refuses any recipient whose
 address starts with "refused", and writes each message exactly as it
 arrived to OUTDIR/N.eml, numbered on from the messages already there, and
-its Message-ID as a line of OUTDIR.log. With --limit N it stops accepting
+its Message-ID as a line of OUTDIR.log; each connection is a line of
+OUTDIR.connections. With --limit N it stops accepting
 after its Nth message: every later MAIL gets 421. Prints READY when it
 listens; runs until killed.
 """
@@ -18,7 +19,25 @@ import ssl
 import sys
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+
+# CONNECTIONS, once the server is ready, is a file that gets a line for
+# each connection a client opens (the controller's own probe at start-up
+# is not counted).
+CONNECTIONS = None
+
+
+class CountingSMTP(SMTP):
+    def connection_made(self, transport):
+        if CONNECTIONS:
+            with open(CONNECTIONS, "a") as f:
+                f.write("%s\n" % (transport.get_extra_info("peername"),))
+        super().connection_made(transport)
+
+
+class CountingController(Controller):
+    def factory(self):
+        return CountingSMTP(self.handler, **self.SMTP_kwargs)
 
 
 class Handler:
@@ -87,11 +106,13 @@ def main():
         tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         tls.load_cert_chain(a.cert, a.key)
     starttls, implicit = (None, tls) if a.implicit_tls else (tls, None)
-    c = Controller(Handler(a.outdir, a.limit, a.user, a.token), hostname="127.0.0.1", port=a.port,
+    global CONNECTIONS
+    c = CountingController(Handler(a.outdir, a.limit, a.user, a.token), hostname="127.0.0.1", port=a.port,
                    ssl_context=implicit, tls_context=starttls, require_starttls=False,
                    authenticator=authenticator, auth_require_tls=False,
                    decode_data=False)
     c.start()
+    CONNECTIONS = a.outdir + ".connections"
     print("READY", flush=True)
     try:
         asyncio.get_event_loop().run_forever()
