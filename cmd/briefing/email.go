@@ -210,7 +210,9 @@ func (c *emailCommand) deliver(e *env, b *briefing, ed *edition, batch *email.Ba
 	cfg := b.res.Config
 	if held := allHeld(batch); held != "" && !c.force {
 		// Before any connection: the server hears nothing.
-		fmt.Fprintf(e.stdout, "not sending: %s (--force sends anyway)\n", held)
+		if !c.quiet {
+			fmt.Fprintf(e.stdout, "not sending: %s (--force sends anyway)\n", held)
+		}
 		return nil
 	}
 	smtp, err := email.Transport(cfg, os.Getenv, b.root.ReadFile)

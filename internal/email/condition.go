@@ -62,7 +62,7 @@ func checkName(figs Figures, t *table.Table, name string) error {
 		return nil
 	}
 	if _, err := figs.Show(name); err != nil {
-		return fmt.Errorf("%v; send_if reads figures, and with each row.COLUMN", err)
+		return err
 	}
 	return nil
 }
