@@ -197,21 +197,25 @@ func jsonValue(v float64) any {
 	return v
 }
 
+// dataTable writes the chart's data in full: money to the unit (and the
+// cent, when a series has cents), whatever the chart shows compactly.
 func dataTable(s *Spec, d *shaped, fm *format.Formatter) (DataTable, error) {
 	t := DataTable{Header: []string{table.Heading(d.XName)}}
-	for _, sr := range d.Series {
+	specs := make([]format.Spec, len(d.Series))
+	for j, sr := range d.Series {
 		t.Header = append(t.Header, sr.Name)
+		sp, _ := format.ParseSpec(sr.Format)
+		specs[j] = format.ForColumn(sp.Full(), sr.Values)
 	}
 	for i, cat := range d.Categories {
 		row := []string{cat}
-		for _, sr := range d.Series {
+		for j, sr := range d.Series {
 			v := sr.Values[i]
 			if math.IsNaN(v) {
 				row = append(row, "")
 				continue
 			}
-			sp, _ := format.ParseSpec(sr.Format)
-			text, err := fm.Number(sp, v)
+			text, err := fm.Number(specs[j], v)
 			if err != nil {
 				return t, s.errf(diag.Pos{File: s.file}, "series %q: %v", sr.Name, err)
 			}

@@ -169,6 +169,7 @@ func Build(s *Spec, tables map[string]*table.Table, fm *format.Formatter, row fu
 		if err := format.Check(specs[i], col.Kind); err != nil {
 			return nil, diag.Table.Errorf(s.ix.Value("formats", col.Name), "table %q: column %q: %v", s.name, col.Name, err)
 		}
+		specs[i] = format.ForColumn(specs[i], columnValues(t, rows, c))
 	}
 	hl, err := s.compile(s.Highlight, "highlight")
 	if err != nil {
@@ -393,6 +394,19 @@ func (s *Spec) totals(t *table.Table, cols []int, specs []format.Spec, rows []in
 		out[i] = Cell{Text: text, Numeric: true}
 	}
 	return out, nil
+}
+
+// columnValues lists the numbers of column c in the rows shown.
+func columnValues(t *table.Table, rows []int, c int) []float64 {
+	var vals []float64
+	if t.Columns[c].Kind.IsNumeric() {
+		for _, r := range rows {
+			if v := t.Rows[r][c]; !v.Null {
+				vals = append(vals, v.F)
+			}
+		}
+	}
+	return vals
 }
 
 func allRows(n int) []int {
