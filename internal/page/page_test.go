@@ -93,10 +93,10 @@ func TestPrepareResolves(t *testing.T) {
 		t.Fatalf("pages = %s", got)
 	}
 	index := set.Pages[0]
-	if index.Title != "Summary: $2.0M" || !index.InNav {
+	if index.Title != "Summary: $2M" || !index.InNav {
 		t.Errorf("index: title %q, in nav %v", index.Title, index.InNav)
 	}
-	for _, want := range []string{"Total $2.0M, North 60.0%.", "Trend: North leads.", "[region]"} {
+	for _, want := range []string{"Total $2M, North 60.0%.", "Trend: North leads.", "[region]"} {
 		if got := body(t, index); !strings.Contains(got, want) {
 			t.Errorf("index lacks %q:\n%s", want, got)
 		}
