@@ -111,7 +111,7 @@ func TestPrepareResolves(t *testing.T) {
 	if got, err := set.Figures.Show("share", "percent:1"); got != "60.0%" || err != nil {
 		t.Errorf("Figures.Show = %q, %v", got, err)
 	}
-	if got, err := set.Figures.Expand("Brief: {{fig total}}", diag.Pos{File: "site.toml", Line: 3, Col: 11}); got != "Brief: $2.0M" || err != nil {
+	if got, err := set.Figures.Expand("Brief: {{fig total}}", diag.Pos{File: "site.toml", Line: 3, Col: 11}); got != "Brief: $2M" || err != nil {
 		t.Errorf("Figures.Expand = %q, %v", got, err)
 	}
 }
