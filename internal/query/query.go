@@ -18,6 +18,7 @@
 package query
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -128,6 +129,9 @@ type Source struct {
 	Line int // line of the SQL's first line within File
 	Col  int // column of the SQL's first byte on Line (0 or 1: the line's start)
 	SQL  string
+	// What names the source in messages: "query" (the default) or
+	// "figure" for a figure's sql.
+	What string
 	// Types overrides result column types (column → kind).
 	Types map[string]table.Kind
 }
@@ -149,7 +153,7 @@ func (d *DB) Run(src Source) (*table.Table, error) {
 	seen := map[string]bool{}
 	for i, n := range names {
 		if seen[n] {
-			return nil, diag.Query.Errorf(src.pos(), "query %q: two result columns are called %q; name them apart with AS", src.Name, n)
+			return nil, diag.Query.Errorf(src.pos(), "%s: two result columns are called %q; name them apart with AS", src.label(), n)
 		}
 		seen[n] = true
 		cols[i] = table.Column{Name: n, Kind: d.kindOf(src, n, raw, i)}
@@ -160,7 +164,7 @@ func (d *DB) Run(src Source) (*table.Table, error) {
 		for i, c := range cols {
 			v, err := fromSQL(c, r[i])
 			if err != nil {
-				return nil, diag.Query.Errorf(src.pos(), "query %q: %v", src.Name, err)
+				return nil, diag.Query.Errorf(src.pos(), "%s: %v", src.label(), err)
 			}
 			vals[i] = v
 		}
@@ -275,26 +279,82 @@ func (s Source) pos() diag.Pos { return diag.Pos{File: s.File, Line: s.Line} }
 
 var aggregateOf = regexp.MustCompile(`(?i)^(max|min|sum|avg|total)\(\s*(?:distinct\s+)?"?([A-Za-z_][A-Za-z0-9_]*)"?\s*\)$`)
 
-var nearToken = regexp.MustCompile(`near "([^"]+)"`)
+var (
+	nearToken = regexp.MustCompile(`near "([^"]+)"`)
+	// Names SQLite does not know, or cannot tell apart: at the name.
+	namedToken = regexp.MustCompile(`^(?:no such (?:column|table|function)|ambiguous column name|no such table column|unknown database): ([^ ]+)`)
+)
 
 // sqlError positions a SQLite error: at the token it names when it names
-// one, else at the query's first line.
+// one (near "FORM", no such column: nope), at the end of the text when the
+// query stops short, else at the query's first line.
 func (d *DB) sqlError(src Source, err error) error {
 	msg := strings.TrimPrefix(err.Error(), "SQL logic error: ")
 	if i := strings.LastIndex(msg, " (1)"); i > 0 && i == len(msg)-4 {
 		msg = msg[:i]
 	}
-	pos := src.pos()
+	off := -1
 	if m := nearToken.FindStringSubmatch(msg); m != nil {
-		if off := d.nearOffset(src.SQL, m[1], msg); off >= 0 {
-			line, col := diag.LineCol([]byte(src.SQL), off)
-			if line == 1 && src.Col > 1 {
-				col += src.Col - 1 // SQL that starts inside a line, as in a TOML string
-			}
-			pos.Line, pos.Col = src.Line+line-1, col
+		off = d.nearOffset(src.SQL, m[1], msg)
+	} else if m := namedToken.FindStringSubmatch(msg); m != nil {
+		off = nameOffset(src.SQL, m[1])
+	} else if msg == "incomplete input" {
+		off = len(strings.TrimRight(src.SQL, " \t\r\n;"))
+	}
+	return diag.Query.Errorf(src.offsetPos(off), "%s: %s", src.label(), msg)
+}
+
+// offsetPos is the position of byte off of the SQL in its file, or the
+// query's first line when off is negative.
+func (s Source) offsetPos(off int) diag.Pos {
+	pos := s.pos()
+	if off < 0 {
+		return pos
+	}
+	line, col := diag.LineCol([]byte(s.SQL), off)
+	if line == 1 && s.Col > 1 {
+		col += s.Col - 1 // SQL that starts inside a line, as in a TOML string
+	}
+	pos.Line, pos.Col = s.Line+line-1, col
+	return pos
+}
+
+// label names the source in messages: query "totals", figure "share".
+func (s Source) label() string {
+	return fmt.Sprintf("%s %q", cmp.Or(s.What, "query"), s.Name)
+}
+
+// nameOffset finds where the SQL names name (a column, table or function,
+// maybe qualified: c.customer), as a word or a quoted name, outside
+// strings and comments, ignoring case as SQL does; -1 when it does not.
+func nameOffset(sqlText, name string) int {
+	parts := strings.Split(name, ".")
+	toks := sqlTokenSpans(sqlText)
+	for i := range toks {
+		if matchName(toks[i:], parts) {
+			return toks[i].off
 		}
 	}
-	return diag.Query.Errorf(pos, "query %q: %s", src.Name, msg)
+	if len(parts) > 1 { // written unqualified after all
+		return nameOffset(sqlText, parts[len(parts)-1])
+	}
+	return -1
+}
+
+// matchName reports whether toks start with the parts of a dotted name.
+func matchName(toks []tokenSpan, parts []string) bool {
+	if len(toks) < 2*len(parts)-1 {
+		return false
+	}
+	for j, p := range parts {
+		if j > 0 && toks[2*j-1].text != "." {
+			return false
+		}
+		if !strings.EqualFold(strings.Trim(toks[2*j].text, "\"`[]"), p) {
+			return false
+		}
+	}
+	return true
 }
 
 // nearOffset finds which occurrence of tok a syntax error is about. The
@@ -460,7 +520,23 @@ var fromEnds = map[string]bool{
 // sqlTokens splits SQL into words, quoted names and punctuation, leaving
 // out comments and string literals (each literal becomes a "'").
 func sqlTokens(s string) []string {
-	var toks []string
+	spans := sqlTokenSpans(s)
+	toks := make([]string, len(spans))
+	for i, t := range spans {
+		toks[i] = t.text
+	}
+	return toks
+}
+
+// tokenSpan is a token of SQL text and its byte offset.
+type tokenSpan struct {
+	text string
+	off  int
+}
+
+// sqlTokenSpans is sqlTokens with each token's offset.
+func sqlTokenSpans(s string) []tokenSpan {
+	var toks []tokenSpan
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
@@ -491,9 +567,9 @@ func sqlTokens(s string) []string {
 				j++
 			}
 			if c == '\'' {
-				toks = append(toks, "'")
+				toks = append(toks, tokenSpan{"'", i})
 			} else {
-				toks = append(toks, s[i:min(j+1, len(s))])
+				toks = append(toks, tokenSpan{s[i:min(j+1, len(s))], i})
 			}
 			i = j + 1
 		case isWordByte(c):
@@ -501,10 +577,10 @@ func sqlTokens(s string) []string {
 			for j < len(s) && (isWordByte(s[j]) || s[j] == '$') {
 				j++
 			}
-			toks = append(toks, s[i:j])
+			toks = append(toks, tokenSpan{s[i:j], i})
 			i = j
 		default:
-			toks = append(toks, s[i:i+1])
+			toks = append(toks, tokenSpan{s[i : i+1], i})
 			i++
 		}
 	}

@@ -350,8 +350,9 @@ func TestQuarterOf(t *testing.T) {
 }
 
 // TestRunErrors checks that a failing query is a positioned error in its
-// file: a syntax error at the token SQLite names (line and column within
-// the file, counting from Source.Line), other errors at the query.
+// file: a syntax error at the token SQLite names, an unknown name at the
+// name (line and column within the file, counting from Source.Line),
+// other errors at the query.
 func TestRunErrors(t *testing.T) {
 	db := openFixture(t)
 	tests := []struct {
@@ -369,10 +370,16 @@ func TestRunErrors(t *testing.T) {
 		{"-- month, customer\nSELECT month,, customer FROM spend", 1, nil, `queries/q.sql:2:14: query "q": near ",": syntax error`},
 		{"SELECT FROMAGE FROM FROM spend", 1, nil, `queries/q.sql:1:21: query "q": near "FROM": syntax error`},
 		{"SELECT 'a,b', 1,, 2", 3, nil, `queries/q.sql:3:17: query "q": near ",": syntax error`},
-		// Not syntax: the query's position.
-		{"SELECT * FROM nope", 1, nil, `queries/q.sql:1: query "q": no such table: nope`},
-		{"SELECT nope FROM spend", 2, nil, `queries/q.sql:2: query "q": no such column: nope`},
-		{"SELECT 1 FROM", 1, nil, `queries/q.sql:1: query "q": incomplete input`},
+		// An unknown name: at the name, not at a word in a string or a
+		// comment, nor inside a longer word; quoted, qualified, any case.
+		{"SELECT * FROM nope", 1, nil, `queries/q.sql:1:15: query "q": no such table: nope`},
+		{"SELECT nope FROM spend", 2, nil, `queries/q.sql:2:8: query "q": no such column: nope`},
+		{"-- nope\nSELECT 'nope', month AS nope_month,\n  NoPe FROM spend", 1, nil, `queries/q.sql:3:3: query "q": no such column: NoPe`},
+		{"SELECT s.month,\n  s.\"2024_01\" FROM spend s", 1, nil, `queries/q.sql:2:3: query "q": no such column: s.2024_01`},
+		{"SELECT month FROM spend s JOIN spend t ON s.month = t.month", 1, nil, `queries/q.sql:1:8: query "q": ambiguous column name: month`},
+		{"SELECT nofunc(month) FROM spend", 1, nil, `queries/q.sql:1:8: query "q": no such function: nofunc`},
+		// A query that stops short: where it stops.
+		{"SELECT 1 FROM", 1, nil, `queries/q.sql:1:14: query "q": incomplete input`},
 		// A failure while the rows are read (and the database stays usable).
 		{"SELECT abs(-9223372036854775807 - 1)", 1, nil, `queries/q.sql:1: query "q": integer overflow`},
 		{"SELECT month, month FROM spend", 1, nil, `queries/q.sql:1: query "q": two result columns are called "month"; name them apart with AS`},
