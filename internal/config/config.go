@@ -309,6 +309,7 @@ func (s *Site) TableSpec(name string) table.Spec {
 		Name: name, File: d.File, Sheet: d.Sheet, Key: d.Key, HeaderRow: d.HeaderRow, Columns: cols, Encoding: d.Encoding,
 		Where:     s.ix.Key("data", name),
 		ColumnPos: func(col string) diag.Pos { return s.ix.Key("data", name, "columns", col) },
+		KeyPos:    func(key string) diag.Pos { return s.ix.Value("data", name, key) },
 	}
 }
 

@@ -21,9 +21,23 @@ type Spec struct {
 	Encoding string
 	Columns  map[string]Kind
 	// Where is the definition in site.toml; ColumnPos, when set, locates
-	// the declaration of one column.
+	// the declaration of one column, and KeyPos the value of one key of
+	// the definition (file, sheet, key, encoding).
 	Where     diag.Pos
 	ColumnPos func(name string) diag.Pos
+	KeyPos    func(key string) diag.Pos
+}
+
+// At is where the definition sets key: an error about the sheet is at
+// `sheet = …`, not at the table's header. It is Where when the key is not
+// set or cannot be located.
+func (s Spec) At(key string) diag.Pos {
+	if s.KeyPos != nil {
+		if p := s.KeyPos(key); p.Line > 0 {
+			return p
+		}
+	}
+	return s.Where
 }
 
 // Limits bound what a loader accepts, so that a huge or hostile file is
