@@ -27,7 +27,6 @@ import (
 	"io/fs"
 	"regexp"
 	"slices"
-	"strings"
 
 	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/expr"
@@ -213,6 +212,9 @@ func (c *computer) computeOnce(name string) (*Figure, error) {
 	if (s.SQL == "") == (s.Expr == "") {
 		return nil, diag.Figure.Errorf(at, "figure %q: give exactly one of sql or expr", name)
 	}
+	if err := tomlpos.NoReference(diag.Figure, s.Fallback, c.ix.TextStart(name, "fallback"), fmt.Sprintf("figure %q: the fallback", name)); err != nil {
+		return nil, err
+	}
 	f := &Figure{Name: name, Fallback: s.Fallback, Note: s.Note, Pos: at}
 	var err error
 	if s.SQL != "" {
@@ -248,7 +250,7 @@ func (c *computer) missing(f *Figure, pos diag.Pos, why string) error {
 
 func (c *computer) fromSQL(f *Figure, s *Spec) error {
 	pos := c.ix.Value(f.Name, "sql")
-	start := c.textStart(f.Name, "sql")
+	start := c.ix.TextStart(f.Name, "sql")
 	t, err := c.db.Run(query.Source{Name: f.Name, What: "figure", File: File, Line: start.Line, Col: start.Col, SQL: s.SQL})
 	if err != nil {
 		return err
@@ -290,8 +292,8 @@ func (c *computer) fromSQL(f *Figure, s *Spec) error {
 
 func (c *computer) fromExpr(f *Figure, s *Spec) error {
 	pos := c.ix.Value(f.Name, "expr")
-	start := c.textStart(f.Name, "expr")
-	at := func(off int) diag.Pos { return within(start, s.Expr, off) }
+	start := c.ix.TextStart(f.Name, "expr")
+	at := func(off int) diag.Pos { return tomlpos.Within(start, s.Expr, off) }
 	n, err := expr.Parse(s.Expr)
 	if err != nil {
 		return exprError(f.Name, pos, at, err)
@@ -338,47 +340,6 @@ func exprError(name string, pos diag.Pos, at func(off int) diag.Pos, err error) 
 		return diag.Figure.Errorf(at(ee.Off), "figure %q: %s", name, ee.Msg)
 	}
 	return diag.Figure.Errorf(pos, "figure %q: %v", name, err)
-}
-
-// textStart returns where the text of the string value of key begins in
-// figures.toml: just past the opening quote, or at the start of the next
-// line when the opening quotes of a multi-line string end their line
-// (TOML drops that newline).
-func (c *computer) textStart(name, key string) diag.Pos {
-	p := c.ix.Value(name, key)
-	if p.Line < 1 || p.Col < 1 {
-		return p
-	}
-	line := c.ix.Line(p.Line)
-	if p.Col > len(line) {
-		return p
-	}
-	rest := line[p.Col-1:]
-	for _, q := range []string{`"""`, "'''"} {
-		if rest == q {
-			return diag.Pos{File: p.File, Line: p.Line + 1, Col: 1}
-		}
-		if strings.HasPrefix(rest, q) {
-			p.Col += len(q)
-			return p
-		}
-	}
-	p.Col++
-	return p
-}
-
-// within returns the position of byte off of a text that begins at start.
-func within(start diag.Pos, text string, off int) diag.Pos {
-	if start.Col < 1 {
-		return start
-	}
-	line, col := diag.LineCol([]byte(text), off)
-	if line == 1 {
-		start.Col += col - 1
-	} else {
-		start.Line, start.Col = start.Line+line-1, col
-	}
-	return start
 }
 
 // DefaultFormat is the format a value of kind k gets when none is named:

@@ -16,6 +16,10 @@
 //	[formats]
 //	share = "percent:1"
 //
+// The caption, the note and the headers may quote figures ({{fig NAME}},
+// {{row COL}}, {{if …}}): the page stage expands them where the table is
+// placed, in View.Caption, View.Note and View.Header.
+//
 // Conditions use the expr language with the row's columns as names; months,
 // quarters and dates compare as text (month == "2022-03"). Numbers are
 // right-aligned; every value goes through the briefing's formatter, and
@@ -63,6 +67,11 @@ type Spec struct {
 	ix   *tomlpos.Index
 }
 
+// TextPos returns where the text of the string value at path begins in
+// the definition (caption, note, headers COLUMN): references are placed
+// from it.
+func (s *Spec) TextPos(path ...string) diag.Pos { return s.ix.TextStart(path...) }
+
 // Name is the table's name: its file name without .toml.
 func (s *Spec) Name() string { return s.name }
 
@@ -84,6 +93,7 @@ type View struct {
 	Caption string
 	Note    string
 	Header  []Cell
+	Columns []string // the source column of each header cell
 	Rows    []Row
 	Totals  []Cell // nil without a totals row
 }
@@ -158,6 +168,7 @@ func Build(s *Spec, tables map[string]*table.Table, fm *format.Formatter, row fu
 			head = table.Heading(col.Name)
 		}
 		v.Header = append(v.Header, Cell{Text: head, Numeric: col.Kind.IsNumeric()})
+		v.Columns = append(v.Columns, col.Name)
 		name := s.Formats[col.Name]
 		if name == "" {
 			name = format.ForKind(col.Kind)

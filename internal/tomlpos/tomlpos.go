@@ -325,3 +325,69 @@ func ReadFile(fsys fs.FS, file string) ([]byte, error) {
 	defer f.Close()
 	return io.ReadAll(io.LimitReader(f, MaxBytes+1))
 }
+
+// TextStart returns where the text of the string value at path begins:
+// just past the opening quote, or at the start of the next line when the
+// opening quotes of a multi-line string end their line (TOML drops that
+// newline). It is the value's position when that is not a string.
+func (ix *Index) TextStart(path ...string) diag.Pos {
+	return ix.textStart(ix.Value(path...))
+}
+
+// ElemTextStart is TextStart for key in element elem of the array of
+// tables (or of inline tables) named table.
+func (ix *Index) ElemTextStart(table string, elem int, key string) diag.Pos {
+	return ix.textStart(ix.ElemValue(table, elem, key))
+}
+
+func (ix *Index) textStart(p diag.Pos) diag.Pos {
+	if p.Line < 1 || p.Col < 1 {
+		return p
+	}
+	line := ix.Line(p.Line)
+	if p.Col > len(line) {
+		return p
+	}
+	rest := line[p.Col-1:]
+	for _, q := range []string{`"""`, "'''"} {
+		if rest == q {
+			return diag.Pos{File: p.File, Line: p.Line + 1, Col: 1}
+		}
+		if strings.HasPrefix(rest, q) {
+			p.Col += len(q)
+			return p
+		}
+	}
+	if rest[0] == '"' || rest[0] == '\'' {
+		p.Col++
+	}
+	return p
+}
+
+// Within returns the position of byte off of a text that begins at start
+// (a TextStart): on start's line, or on a later line of a multi-line
+// string.
+func Within(start diag.Pos, text string, off int) diag.Pos {
+	if start.Col < 1 {
+		return start
+	}
+	line, col := diag.LineCol([]byte(text), off)
+	if line == 1 {
+		start.Col += col - 1
+	} else {
+		start.Line, start.Col = start.Line+line-1, col
+	}
+	return start
+}
+
+// NoReference refuses a reference ({{fig …}} and the like) in a string
+// value that is shown as it is: it would be printed literally. The error,
+// of the given kind, is at the {{; start is where the text begins (see
+// TextStart) and what names the value ("a series name").
+func NoReference(kind diag.Kind, text string, start diag.Pos, what string) error {
+	i := strings.Index(text, "{{")
+	if i < 0 {
+		return nil
+	}
+	return kind.Errorf(Within(start, text, i), "%s is shown as written: {{…}} is not expanded here (references work in chart titles, subtitles and sources, table captions, notes and headers, the email subject and the pages)", what)
+}
