@@ -465,7 +465,7 @@ func ParseText(s string, at diag.Pos) (Text, error) {
 		if !ok {
 			return t, diag.Content.Errorf(pos, "{{ is not closed: write a reference as {{fig NAME}}")
 		}
-		sp := Span{Arg: m.arg, At: pos, Open: pos}
+		sp := Span{Arg: m.arg, At: textPos(at, s, off+i+m.argOff), Open: pos}
 		n, err := newInline(m.kind, sp, len(t.Refs))
 		switch {
 		case err != nil:

@@ -62,7 +62,7 @@ func TestDefinitionsExpandReferences(t *testing.T) {
 	})
 	// {{row}} in the title of a chart placed on a page with no row.
 	_, err = Prepare(fsys, in)
-	if err == nil || !strings.HasPrefix(err.Error(), "charts/revenue.toml:5:10: {{row …}} needs a page made per row") {
+	if err == nil || !strings.HasPrefix(err.Error(), "charts/revenue.toml:5:16: {{row …}} needs a page made per row") {
 		t.Fatalf("{{row}} off a row page: %v", err)
 	}
 	fsys["content/index.md"].Data = []byte(front("Summary") + "{{table regions}}\n")
@@ -104,7 +104,7 @@ func TestDefinitionsExpandReferences(t *testing.T) {
 		"revenue": "type = \"bar\"\ntable = \"regions\"\nx = \"region\"\ny = \"revenue\"\nsource = \"\"\"\nIllustrative;\n  see {{fig totl}}\"\"\"\n",
 	}, nil)
 	_, err = Prepare(fsys, in)
-	if d := diag.Flatten(err); len(d) != 1 || d[0].Pos != (diag.Pos{File: "charts/revenue.toml", Line: 7, Col: 7}) || !strings.Contains(d[0].Msg, `unknown figure "totl"`) {
+	if d := diag.Flatten(err); len(d) != 1 || d[0].Pos != (diag.Pos{File: "charts/revenue.toml", Line: 7, Col: 13}) || !strings.Contains(d[0].Msg, `unknown figure "totl"`) {
 		t.Errorf("unknown figure in a source note: %v", err)
 	}
 }

@@ -134,7 +134,7 @@ func TestReferenceErrorsPositioned(t *testing.T) {
 	want := []string{
 		`content/b.md:6:11: unknown table "missing" (tables are the files in tables/, named without .toml)`,
 		`content/b.md:8:9: unknown figure "shares" in the condition (figures are declared in figures.toml; a page's row columns are row.NAME)`,
-		`content/c.md:2:12: unknown figure "nope" (figures are declared in figures.toml)`,
+		`content/c.md:2:18: unknown figure "nope" (figures are declared in figures.toml)`,
 		`content/d.md:3:8: each = "regionz": no such table or query (tables and queries: regions)`,
 		`content/e.md:5:7: unknown column "revenu" in "regions" (columns: region, revenue)`,
 		`content/e.md:5:26: figure "total": format month does not fit a number value`,

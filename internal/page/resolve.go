@@ -260,11 +260,8 @@ func (r *resolver) bind(p *Page, blocks []narrative.Block, w *row) error {
 		switch n := b.(type) {
 		case *narrative.ChartRef:
 			s := r.in.Charts[n.Name]
-			var c *chart.Chart
-			if c, err = chart.Bind(s, r.in.Tables, r.in.Format, rowText); err == nil {
-				err = r.expandChart(c, s, w)
-			}
-			p.Charts[n.Name] = c
+			expand := func(key, text string) (string, error) { return r.expand(text, s.TextPos(key), w) }
+			p.Charts[n.Name], err = chart.BindExpanded(s, r.in.Tables, r.in.Format, rowText, expand)
 		case *narrative.TableRef:
 			s := r.in.Views[n.Name]
 			var v *tableview.View
@@ -274,21 +271,6 @@ func (r *resolver) bind(p *Page, blocks []narrative.Block, w *row) error {
 			p.Tables[n.Name] = v
 		}
 		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// expandChart resolves the references in a bound chart's title, subtitle
-// and source note, on the page (and row) that places it.
-func (r *resolver) expandChart(c *chart.Chart, s *chart.Spec, w *row) error {
-	for _, f := range []struct {
-		text *string
-		key  string
-	}{{&c.Title, "title"}, {&c.Subtitle, "subtitle"}, {&c.Source, "source"}} {
-		var err error
-		if *f.text, err = r.expand(*f.text, s.TextPos(f.key), w); err != nil {
 			return err
 		}
 	}
