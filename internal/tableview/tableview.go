@@ -235,14 +235,23 @@ func (s *Spec) columns(t *table.Table) ([]int, error) {
 		return idx, nil
 	}
 	var idx []int
-	for _, name := range s.Columns {
+	for i, name := range s.Columns {
 		c := t.Col(name)
 		if c < 0 {
-			return nil, s.unknownColumn(t, name, s.ix.Value("columns"))
+			return nil, s.unknownColumn(t, name, s.item("columns", i))
 		}
 		idx = append(idx, c)
 	}
 	return idx, nil
+}
+
+// item is where element i of the array value of key is written, or the
+// value when the element cannot be located.
+func (s *Spec) item(key string, i int) diag.Pos {
+	if p := s.ix.Item(i, key); p.Line > 0 {
+		return p
+	}
+	return s.ix.Value(key)
 }
 
 func (s *Spec) unknownColumn(t *table.Table, name string, pos diag.Pos) error {
@@ -379,14 +388,14 @@ func (s *Spec) sortRows(t *table.Table, rows []int) error {
 func (s *Spec) totals(t *table.Table, cols []int, specs []format.Spec, rows []int, fm *format.Formatter) ([]Cell, error) {
 	out := make([]Cell, len(cols))
 	out[0] = Cell{Text: "Total"}
-	for _, name := range s.Totals {
+	for k, name := range s.Totals {
 		i := slices.IndexFunc(cols, func(c int) bool { return t.Columns[c].Name == name })
 		if i < 0 {
-			return nil, diag.Table.Errorf(s.ix.Value("totals"), "table %q: totals column %q is not among the table's columns", s.name, name)
+			return nil, diag.Table.Errorf(s.item("totals", k), "table %q: totals column %q is not among the table's columns", s.name, name)
 		}
 		c := cols[i]
 		if !t.Columns[c].Kind.IsNumeric() {
-			return nil, diag.Table.Errorf(s.ix.Value("totals"), "table %q: cannot total column %q: it is %s", s.name, name, t.Columns[c].Kind)
+			return nil, diag.Table.Errorf(s.item("totals", k), "table %q: cannot total column %q: it is %s", s.name, name, t.Columns[c].Kind)
 		}
 		sum, n := 0.0, 0
 		for _, r := range rows {
