@@ -45,6 +45,8 @@ const Dir = "queries"
 type DB struct {
 	db    *sql.DB
 	kinds map[string]table.Kind // column name → kind, from every table loaded
+	cols  map[string][]string   // lower-case table name → its columns, for errors
+	names []string              // the tables, in the order they were added
 	lim   Limits
 }
 
@@ -55,7 +57,7 @@ func Open(tables map[string]*table.Table) (*DB, error) {
 		return nil, err
 	}
 	db.SetMaxOpenConns(1) // one connection: one in-memory database
-	d := &DB{db: db, kinds: map[string]table.Kind{}}
+	d := &DB{db: db, kinds: map[string]table.Kind{}, cols: map[string][]string{}}
 	if err := d.SetLimits(DefaultLimits); err != nil {
 		db.Close()
 		return nil, err
@@ -87,6 +89,8 @@ func (d *DB) Add(t *table.Table) error {
 			d.kinds[c.Name] = c.Kind
 		}
 	}
+	d.cols[strings.ToLower(t.Name)] = t.ColumnNames()
+	d.names = append(d.names, t.Name)
 	tx, err := d.db.Begin()
 	if err != nil {
 		return err
@@ -156,7 +160,8 @@ func (d *DB) Run(src Source) (*table.Table, error) {
 			return nil, diag.Query.Errorf(src.pos(), "%s: two result columns are called %q; name them apart with AS", src.label(), n)
 		}
 		seen[n] = true
-		cols[i] = table.Column{Name: n, Kind: d.kindOf(src, n, raw, i)}
+		k, from := d.kindOf(src, n, raw, i)
+		cols[i] = table.Column{Name: n, Kind: k, From: from}
 	}
 	t := table.New(src.Name, src.File, src.Line, cols)
 	for _, r := range raw {
@@ -226,28 +231,29 @@ func (d *DB) failure(ctx context.Context, src Source, err error) error {
 	return d.sqlError(src, err)
 }
 
-// kindOf decides a result column's type; see the package comment.
-func (d *DB) kindOf(src Source, name string, raw [][]any, col int) table.Kind {
+// kindOf decides a result column's type, and says from what (for
+// `briefing describe`); see the package comment.
+func (d *DB) kindOf(src Source, name string, raw [][]any, col int) (table.Kind, string) {
 	if k, ok := src.Types[name]; ok {
-		return k
+		return k, "query comment"
 	}
 	if k, ok := d.kinds[name]; ok {
-		return k
+		return k, "column " + name
 	}
 	// MAX(month), SUM(monthly_spend_usd) … keep the column's type.
 	if m := aggregateOf.FindStringSubmatch(name); m != nil {
 		if k, ok := d.kinds[m[2]]; ok && (k.IsNumeric() || !strings.EqualFold(m[1], "sum") && !strings.EqualFold(m[1], "avg") && !strings.EqualFold(m[1], "total")) {
-			return k
+			return k, "column " + m[2]
 		}
 	}
 	for _, r := range raw {
 		switch r[col].(type) {
 		case nil, int64, float64:
 		default:
-			return table.Text
+			return table.Text, table.FromValues
 		}
 	}
-	return table.Number
+	return table.Number, table.FromValues
 }
 
 func fromSQL(c table.Column, v any) (table.Value, error) {
@@ -281,80 +287,41 @@ var aggregateOf = regexp.MustCompile(`(?i)^(max|min|sum|avg|total)\(\s*(?:distin
 
 var (
 	nearToken = regexp.MustCompile(`near "([^"]+)"`)
-	// Names SQLite does not know, or cannot tell apart: at the name.
-	namedToken = regexp.MustCompile(`^(?:no such (?:column|table|function)|ambiguous column name|no such table column|unknown database): ([^ ]+)`)
+	// Other names SQLite cannot use: at the name.
+	namedToken = regexp.MustCompile(`^(?:no such function|ambiguous column name): ([^ ]+)$`)
 )
 
 // sqlError positions a SQLite error: at the token it names when it names
-// one (near "FORM", no such column: nope), at the end of the text when the
-// query stops short, else at the query's first line.
+// one (near "FORM", no such column: nope, with the names it could have
+// meant), at the end of the text when the query stops short, else at the
+// query's first line.
 func (d *DB) sqlError(src Source, err error) error {
 	msg := strings.TrimPrefix(err.Error(), "SQL logic error: ")
 	if i := strings.LastIndex(msg, " (1)"); i > 0 && i == len(msg)-4 {
 		msg = msg[:i]
 	}
 	off := -1
-	if m := nearToken.FindStringSubmatch(msg); m != nil {
-		off = d.nearOffset(src.SQL, m[1], msg)
-	} else if m := namedToken.FindStringSubmatch(msg); m != nil {
-		off = nameOffset(src.SQL, m[1])
-	} else if msg == "incomplete input" {
+	switch name, what, ok := d.unknownName(msg); {
+	case ok:
+		off = identOffset(src.SQL, name)
+		msg += d.suggest(src, name, what)
+	case nearToken.MatchString(msg):
+		off = d.nearOffset(src.SQL, nearToken.FindStringSubmatch(msg)[1], msg)
+	case namedToken.MatchString(msg):
+		off = identOffset(src.SQL, namedToken.FindStringSubmatch(msg)[1])
+	case msg == "incomplete input":
 		off = len(strings.TrimRight(src.SQL, " \t\r\n;"))
 	}
-	return diag.Query.Errorf(src.offsetPos(off), "%s: %s", src.label(), msg)
-}
-
-// offsetPos is the position of byte off of the SQL in its file, or the
-// query's first line when off is negative.
-func (s Source) offsetPos(off int) diag.Pos {
-	pos := s.pos()
-	if off < 0 {
-		return pos
+	pos := src.pos()
+	if off >= 0 {
+		pos = src.offsetPos(off)
 	}
-	line, col := diag.LineCol([]byte(s.SQL), off)
-	if line == 1 && s.Col > 1 {
-		col += s.Col - 1 // SQL that starts inside a line, as in a TOML string
-	}
-	pos.Line, pos.Col = s.Line+line-1, col
-	return pos
+	return diag.Query.Errorf(pos, "%s: %s", src.label(), msg)
 }
 
 // label names the source in messages: query "totals", figure "share".
 func (s Source) label() string {
 	return fmt.Sprintf("%s %q", cmp.Or(s.What, "query"), s.Name)
-}
-
-// nameOffset finds where the SQL names name (a column, table or function,
-// maybe qualified: c.customer), as a word or a quoted name, outside
-// strings and comments, ignoring case as SQL does; -1 when it does not.
-func nameOffset(sqlText, name string) int {
-	parts := strings.Split(name, ".")
-	toks := sqlTokenSpans(sqlText)
-	for i := range toks {
-		if matchName(toks[i:], parts) {
-			return toks[i].off
-		}
-	}
-	if len(parts) > 1 { // written unqualified after all
-		return nameOffset(sqlText, parts[len(parts)-1])
-	}
-	return -1
-}
-
-// matchName reports whether toks start with the parts of a dotted name.
-func matchName(toks []tokenSpan, parts []string) bool {
-	if len(toks) < 2*len(parts)-1 {
-		return false
-	}
-	for j, p := range parts {
-		if j > 0 && toks[2*j-1].text != "." {
-			return false
-		}
-		if !strings.EqualFold(strings.Trim(toks[2*j].text, "\"`[]"), p) {
-			return false
-		}
-	}
-	return true
 }
 
 // nearOffset finds which occurrence of tok a syntax error is about. The
@@ -528,15 +495,15 @@ func sqlTokens(s string) []string {
 	return toks
 }
 
-// tokenSpan is a token of SQL text and its byte offset.
-type tokenSpan struct {
+// tokSpan is a token and the offset of its first byte.
+type tokSpan struct {
 	text string
 	off  int
 }
 
 // sqlTokenSpans is sqlTokens with each token's offset.
-func sqlTokenSpans(s string) []tokenSpan {
-	var toks []tokenSpan
+func sqlTokenSpans(s string) []tokSpan {
+	var toks []tokSpan
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
@@ -567,9 +534,9 @@ func sqlTokenSpans(s string) []tokenSpan {
 				j++
 			}
 			if c == '\'' {
-				toks = append(toks, tokenSpan{"'", i})
+				toks = append(toks, tokSpan{"'", i})
 			} else {
-				toks = append(toks, tokenSpan{s[i:min(j+1, len(s))], i})
+				toks = append(toks, tokSpan{s[i:min(j+1, len(s))], i})
 			}
 			i = j + 1
 		case isWordByte(c):
@@ -577,10 +544,10 @@ func sqlTokenSpans(s string) []tokenSpan {
 			for j < len(s) && (isWordByte(s[j]) || s[j] == '$') {
 				j++
 			}
-			toks = append(toks, tokenSpan{s[i:j], i})
+			toks = append(toks, tokSpan{s[i:j], i})
 			i = j
 		default:
-			toks = append(toks, tokenSpan{s[i : i+1], i})
+			toks = append(toks, tokSpan{s[i : i+1], i})
 			i++
 		}
 	}
