@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -52,9 +53,11 @@ type wideTable struct {
 // and its numbers on one line; on the phone whatever does not fit scrolls
 // inside the table's own box, which a keyboard can reach.
 func TestWideTable(t *testing.T) {
-	browserCtx := startBrowser(t)
-	b := buildSite(t, "testdata/widetable", build.Options{})
-	srv := serve(t, b.Out)
+	browserCtx := browser(t)
+	b, err := buildSite("the wide-table briefing", "testdata/widetable", build.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, vp := range []struct {
 		name  string
 		width int
@@ -64,7 +67,7 @@ func TestWideTable(t *testing.T) {
 		{"phone", phoneWidth, phone},
 	} {
 		t.Run(vp.name, func(t *testing.T) {
-			tb := openPageWith(t, browserCtx, srv, "index.html", vp.setup)
+			tb := openSite1(t, browserCtx, b, "index.html", vp.setup)
 			o := eval[overflow](t, tb, "measuring the page's width", fmt.Sprintf("%s(%d)", overflowJS, vp.width))
 			if o.InnerWidth != vp.width {
 				t.Errorf("the layout viewport is %d px wide, want %d", o.InnerWidth, vp.width)
@@ -107,4 +110,12 @@ func TestWideTable(t *testing.T) {
 			}
 		})
 	}
+}
+
+// openSite1 opens one page of a build and waits for it to be ready.
+func openSite1(t *testing.T, browserCtx context.Context, b *built, page string, setup chromedp.Action[chromedp.Void]) *tab {
+	t.Helper()
+	tabs, _ := openSite(t, browserCtx, b, []string{page}, setup)
+	tabs[0].use(t)
+	return tabs[0]
 }

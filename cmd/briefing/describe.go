@@ -14,6 +14,7 @@ import (
 
 	"github.com/briefing-dev/briefing/internal/build"
 	"github.com/briefing-dev/briefing/internal/diag"
+	"github.com/briefing-dev/briefing/internal/sitefs"
 	"github.com/briefing-dev/briefing/internal/table"
 )
 
@@ -54,7 +55,7 @@ func (c *describeCommand) run(e *env, args []string) error {
 		return usagef("cannot open the site folder: %v", err)
 	}
 	defer root.Close()
-	data, err := build.LoadData(root.FS(), build.Options{})
+	data, err := build.LoadData(sitefs.New(root), build.Options{})
 	if err != nil {
 		return err
 	}

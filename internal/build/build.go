@@ -387,7 +387,12 @@ func addStatic(fsys fs.FS, w site.Writer, taken map[string]bool) ([]string, erro
 			}
 			return err
 		}
-		if !d.Type().IsRegular() {
+		if d.Type()&fs.ModeSymlink != 0 {
+			fi, err := fs.Stat(fsys, p) // a link out of the site is an error here
+			if err != nil || !fi.Mode().IsRegular() {
+				return err
+			}
+		} else if !d.Type().IsRegular() {
 			return nil
 		}
 		if rel := strings.TrimPrefix(p, "static/"); taken[rel] {

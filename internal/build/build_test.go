@@ -114,7 +114,7 @@ func TestGoldenReads(t *testing.T) {
 		`<title>Summary · Golden briefing</title>`,
 		`<h2 id="highlights">Highlights</h2>`,
 		`<a href="more/detail.html#table">detail</a>`, // .md link rewritten
-		`<figcaption class="chart-title">Revenue by region</figcaption>`,
+		`<p class="chart-title" id="chart-revenue-title">Revenue by region</p>`,
 		`<th scope="row">Q4 2023</th><td>$1,100,000</td><td>$850,000</td>`, // data table, time-ordered, in full
 		`<th scope="row">Q1 2024</th><td>$1,200,000</td><td>$800,000</td>`,
 		`<p class="chart-source">Illustrative figures.</p>`,

@@ -166,7 +166,7 @@ type SMTP struct {
 // Queries bounds what one SQL query (a queries/*.sql file or a figure's
 // sql) may cost; a query over a limit fails with an error at its file.
 type Queries struct {
-	Timeout   string `toml:"timeout"`    // a Go duration, default "10s"
+	Timeout   string `toml:"timeout"`    // a Go duration; default "": query.DefaultLimits' (500ms, plus 1s per 10,000 rows)
 	MaxRows   int    `toml:"max_rows"`   // default 1000000
 	MaxMemory string `toml:"max_memory"` // bytes, with a unit: "256MiB" (default), "1GiB", "500MB"
 }
@@ -175,12 +175,15 @@ type Queries struct {
 func Default() *Site {
 	return &Site{Language: "en", Locale: "en-US", Currency: "USD", Output: "output",
 		Email:   Email{Pages: []string{"index"}, SMTP: SMTP{Port: 587, PasswordEnv: "BRIEFING_SMTP_PASSWORD", TLS: "starttls"}},
-		Queries: Queries{Timeout: "10s", MaxRows: 1_000_000, MaxMemory: "256MiB"}}
+		Queries: Queries{MaxRows: 1_000_000, MaxMemory: "256MiB"}}
 }
 
 // Load reads and validates site.toml from fsys.
 func Load(fsys fs.FS) (*Site, error) {
 	src, err := tomlpos.ReadFile(fsys, File)
+	if diag.IsSource(err) {
+		return nil, err // a link out of the site (package sitefs)
+	}
 	if err != nil {
 		return nil, diag.Config.Errorf(diag.Pos{File: File}, "cannot read: %v (is this a briefing folder?)", err)
 	}
@@ -280,7 +283,13 @@ func (s *Site) QueryLimits() query.Limits {
 
 func (s *Site) queryLimits() (query.Limits, error) {
 	q := s.Queries
+	lim := query.DefaultLimits
 	timeout, err := time.ParseDuration(q.Timeout)
+	if q.Timeout == "" {
+		timeout, err = lim.Timeout, nil
+	} else {
+		lim.TimeoutPerRow = 0 // the site's own timeout is the whole of it
+	}
 	if err != nil || timeout <= 0 {
 		return query.Limits{}, diag.Config.Errorf(s.ix.Value("queries", "timeout"), "timeout %q: want a duration such as \"10s\" or \"2m\"", q.Timeout)
 	}
@@ -291,7 +300,8 @@ func (s *Site) queryLimits() (query.Limits, error) {
 	if err != nil || mem < 1<<20 {
 		return query.Limits{}, diag.Config.Errorf(s.ix.Value("queries", "max_memory"), "max_memory %q: want a size of at least 1MiB, such as \"256MiB\" or \"1GiB\"", q.MaxMemory)
 	}
-	return query.Limits{Timeout: timeout, MaxRows: q.MaxRows, MaxBytes: mem}, nil
+	lim.Timeout, lim.MaxRows, lim.MaxBytes = timeout, q.MaxRows, mem
+	return lim, nil
 }
 
 var byteUnits = map[string]int64{"": 1, "B": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}

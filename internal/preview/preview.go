@@ -33,6 +33,7 @@ import (
 	"github.com/briefing-dev/briefing/internal/build"
 	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/site"
+	"github.com/briefing-dev/briefing/internal/sitefs"
 	"github.com/briefing-dev/briefing/internal/table"
 )
 
@@ -106,7 +107,7 @@ func (s *Server) build() (site.Files, error) {
 		return nil, err
 	}
 	defer root.Close()
-	res, err := build.Build(root.FS(), s.opt)
+	res, err := build.Build(sitefs.New(root), s.opt)
 	if err != nil {
 		return nil, err
 	}

@@ -48,6 +48,7 @@ type DB struct {
 	cols  map[string][]string   // lower-case table name → its columns, for errors
 	names []string              // the tables, in the order they were added
 	lim   Limits
+	rows  int // rows in the tables added, for the default timeout
 }
 
 // Open copies tables into a fresh in-memory database.
@@ -113,6 +114,7 @@ func (d *DB) Add(t *table.Table) error {
 			return fmt.Errorf("table %q: %w", t.Name, err)
 		}
 	}
+	d.rows += len(t.Rows)
 	return tx.Commit()
 }
 

@@ -176,6 +176,9 @@ func LoadTemplates(fsys fs.FS) (*template.Template, error) {
 	for _, name := range names {
 		file := path.Join(TemplateDir, name)
 		src, err := fs.ReadFile(fsys, file)
+		if diag.IsSource(err) {
+			return nil, err // a link out of the site (package sitefs)
+		}
 		if err != nil {
 			file = "(built-in) " + name
 			if src, err = defaults.ReadFile("defaults/templates/" + name); err != nil {

@@ -134,6 +134,9 @@ func (s *fileSource) Load(fsys fs.FS, lim Limits) (*Table, error) {
 func (s *fileSource) readFile(fsys fs.FS, lim Limits) ([]byte, error) {
 	at := diag.Pos{File: s.spec.File}
 	f, err := fsys.Open(s.spec.File)
+	if diag.IsSource(err) {
+		return nil, err // a link out of the site (package sitefs)
+	}
 	if err != nil {
 		return nil, diag.Data.Errorf(s.spec.keyPos("file"), "table %q: cannot read %s: %v", s.spec.Name, s.spec.File, unwrapPath(err))
 	}
