@@ -48,8 +48,8 @@ var printCases = []printCase{
 	// page 2, the closing links and the footer on page 3.
 	{"index.html", 2, 4, []string{
 		"Overview", "$20M", "$83M", "24.1%", "$996M", "29%", "−7%",
-		"Share of monthly spend by customer, March 2022", "$36M", // the donut and its data table
-		"Total monthly spend and annual run-rate", "$696M", // the run-rate chart's data table
+		"Share of monthly spend by customer, March 2022", "$36,000,000", // the donut's data table, in full
+		"Total monthly spend and annual run-rate", "$696,000,000", // the run-rate chart's data table, in full
 		"TikTok 24.1%", // a label of the donut's static image
 	}},
 	// 6 pages: the accounts table, five charts with their data tables,
@@ -64,7 +64,7 @@ var printCases = []printCase{
 	// 2 pages: the prose and the combo chart with its data table on page
 	// 1, the quarterly table and the closing prose on page 2.
 	{"results.html", 1, 3, []string{
-		"Quarterly results", "Quarterly cloud revenue and growth", "$29B", "+29.0%", "+30.0%", "29%", "−7%",
+		"Quarterly results", "Quarterly cloud revenue and growth", "$28.5B", "$28,500,000,000", "+29.0%", "+30.0%", "29%", "−7%",
 	}},
 	// 1 page: prose and lists only.
 	{"outlook.html", 1, 2, []string{"Risks and outlook", "What the provider is doing", "What to watch"}},

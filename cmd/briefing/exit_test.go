@@ -78,6 +78,12 @@ func TestExitCodes(t *testing.T) {
 		{name: "font file not a font", code: 2, args: []string{"build", "$SITE"},
 			edits: []edit{{"site.toml", "[data.spend]\n", "[fonts]\nfiles = [\"fonts/bad.ttf\"]\n\n[data.spend]\n"}, {"fonts/bad.ttf", "", "not a font"}},
 			first: `briefing: site.toml:6:9: font file fonts/bad.ttf is not a TrueType or OpenType font this can read (sfnt: invalid bounds)`},
+		{name: "reference where none expands", code: 1, args: []string{"check", "$SITE"},
+			edits:   []edit{{"figures.toml", "format = \"percent\"\n", "format = \"percent\"\nfallback = \"{{fig total}}\"\n"}},
+			firstRE: `^briefing: figures.toml:10:13: figure "acme_share": the fallback is shown as written: `},
+		{name: "reference in site.toml's title", code: 2, args: []string{"check", "$SITE"},
+			edits:   []edit{{"site.toml", "period = \"March 2022\"\n", "period = \"{{fig share}}\"\n"}},
+			firstRE: `^briefing: site.toml:2:11: site.toml's period is shown as written: `},
 		{name: "internal", code: 3, args: []string{"build", "-o", "/proc/briefing-out", "$SITE"},
 			firstRE: `^briefing: output folder /proc/briefing-out: cannot create \.briefing-out\.new-.*: no such file or directory$`},
 

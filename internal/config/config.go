@@ -205,6 +205,12 @@ func (s *Site) Validate() error {
 	if strings.TrimSpace(s.Title) == "" {
 		return diag.Config.Errorf(diag.Pos{File: File, Line: 1, Col: 1}, "title is required")
 	}
+	for _, key := range []string{"title", "subtitle", "period"} {
+		text := map[string]string{"title": s.Title, "subtitle": s.Subtitle, "period": s.Period}[key]
+		if strings.Contains(text, "{{") {
+			return tomlpos.NoReference(diag.Config, text, s.ix.TextStart(key), "site.toml's "+key)
+		}
+	}
 	if s.FiscalYearStart < 0 || s.FiscalYearStart > 12 {
 		return diag.Config.Errorf(s.ix.Value("fiscal_year_start"), "fiscal_year_start %d: want a month, 1 to 12", s.FiscalYearStart)
 	}

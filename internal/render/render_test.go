@@ -339,7 +339,7 @@ func TestSVGFormatsMatchThePage(t *testing.T) {
 		want      []string
 		not       []string
 	}{
-		{"money", testCharts[0].src, []string{"$0", "$5.0M", "$10M", "$15M", "$20M"}, []string{"20,000,000", "20000000"}},
+		{"money", testCharts[0].src, []string{"$0", "$5M", "$10M", "$15M", "$20M"}, []string{"20,000,000", "20000000"}},
 		{"percent", `type = "line"
 table = "quarters"
 x = "quarter"
