@@ -9,6 +9,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/briefing-dev/briefing/internal/table"
 )
 
 // drivers is the one place a kind of database is registered. To add one
@@ -42,6 +44,9 @@ type Driver struct {
 	// Classify, when set, tells what a driver's error means; it returns
 	// the zero failure for an error it does not know.
 	Classify func(err error) failure
+	// Types, when set, gives kinds to type names (as the driver's
+	// ColumnType.DatabaseTypeName says them) that kindOf does not know.
+	Types map[string]table.Kind
 }
 
 // DriverNames lists the registered drivers, for site.toml's validation.

@@ -9,6 +9,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+
+	"github.com/briefing-dev/briefing/internal/table"
 )
 
 // postgresDriver is PostgreSQL through pgx. Its guarantees are the
@@ -28,6 +30,8 @@ var postgresDriver = &Driver{
 		return err
 	},
 	Classify: classifyPostgres,
+	// pgx names the types it knows; money it gives by OID.
+	Types: map[string]table.Kind{"790": table.Money},
 }
 
 // classifyPostgres reads pgx's errors: the server's SQLSTATE codes, and

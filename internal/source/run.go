@@ -97,7 +97,7 @@ func (c *conn) query(ctx context.Context, cancel func(), cfg Config, q Query, li
 		return nil, err
 	}
 	defer rows.Close()
-	r, err := readRows(rows, cfg, q, lim)
+	r, err := readRows(rows, c.driver, cfg, q, lim)
 	if err != nil {
 		cancel()
 	}
@@ -106,7 +106,7 @@ func (c *conn) query(ctx context.Context, cancel func(), cfg Config, q Query, li
 
 // readRows streams the result in, refusing it past the row cap or a
 // cell past the cell limit as soon as it gets there.
-func readRows(rows *sql.Rows, cfg Config, q Query, lim table.Limits) (*Result, error) {
+func readRows(rows *sql.Rows, d *Driver, cfg Config, q Query, lim table.Limits) (*Result, error) {
 	types, err := rows.ColumnTypes()
 	if err != nil {
 		return nil, err
@@ -142,6 +142,10 @@ func readRows(rows *sql.Rows, cfg Config, q Query, lim table.Limits) (*Result, e
 	}
 	r.Kinds = make([]table.Kind, len(types))
 	for i, t := range types {
+		if k, ok := d.Types[t.DatabaseTypeName()]; ok {
+			r.Kinds[i] = k
+			continue
+		}
 		r.Kinds[i] = kindOf(t.DatabaseTypeName(), seen[i])
 	}
 	return r, nil
