@@ -20,7 +20,7 @@ type refreshCommand struct {
 }
 
 func (c *refreshCommand) usage() string {
-	return "briefing refresh [-C SITE_DIR] [--format text|json] [-q] [NAME…]"
+	return "briefing refresh [--site SITE_DIR] [--format text|json] [-q] [NAME…]"
 }
 
 func (c *refreshCommand) summary() string {
@@ -28,7 +28,7 @@ func (c *refreshCommand) summary() string {
 }
 
 func (c *refreshCommand) flags(fs *flag.FlagSet) {
-	fs.StringVar(&c.site, "C", ".", "the briefing's `SITE_DIR`")
+	fs.StringVar(&c.site, "site", ".", "the briefing's `SITE_DIR`")
 	fs.BoolVar(&c.quiet, "q", false, "print nothing on success")
 	c.formatFlag(fs)
 }

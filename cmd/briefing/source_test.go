@@ -72,7 +72,7 @@ func TestDatabaseExitCodes(t *testing.T) {
 			toml, _ := os.ReadFile(filepath.Join(dir, "site.toml"))
 			line := strings.Count(string(toml[:strings.Index(string(toml), "[sources.wh]")]), "\n") + 1
 			want := strings.Replace(c.first, "$LINE", fmt.Sprint(line), 1)
-			for _, cmd := range [][]string{{"build", "-q", dir}, {"refresh", "-q", "-C", dir}} {
+			for _, cmd := range [][]string{{"build", "-q", dir}, {"refresh", "-q", "--site", dir}} {
 				stdout, stderr, code := runCLI(t, cmd...)
 				if code != 4 {
 					t.Errorf("%s: exit %d, want 4\n%s", cmd[0], code, stderr)
@@ -94,7 +94,7 @@ func TestRefreshThenBuildOffline(t *testing.T) {
 	srv := cliWarehouse(t)
 	dir := warehouseSite(t)
 	t.Setenv("WH_DSN", srv.DSN("reader", cliPassword, "wh"))
-	if _, stderr, code := runCLI(t, "refresh", "-q", "-C", dir); code != 0 {
+	if _, stderr, code := runCLI(t, "refresh", "-q", "--site", dir); code != 0 {
 		t.Fatalf("refresh: exit %d\n%s", code, stderr)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "snapshots", "spend.csv")); err != nil {

@@ -124,6 +124,7 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 	if r.Tables, err = loadTablesWith(fsys, cfg, sources, opt); err != nil {
 		return nil, err
 	}
+	r.Warnings = append(r.Warnings, tableWarnings(cfg, r.Tables)...)
 	db, err := query.Open(r.Tables)
 	if err != nil {
 		return nil, err

@@ -9,8 +9,10 @@ package config
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"math"
 	"net/mail"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -58,11 +60,19 @@ type Site struct {
 
 // Data describes one table.
 type Data struct {
-	File      string            `toml:"file"`
-	Sheet     string            `toml:"sheet"`
-	Key       string            `toml:"key"`
-	HeaderRow int               `toml:"header_row"`
-	Columns   map[string]string `toml:"columns"` // column name → type
+	File      string `toml:"file"`
+	Sheet     string `toml:"sheet"`
+	Key       string `toml:"key"`
+	HeaderRow int    `toml:"header_row"`
+	// Columns declares kinds: column name, or a pattern of names such as
+	// "20*", → type. Other columns take their kind from the data.
+	Columns map[string]string `toml:"columns"`
+	// Unpivot reads a wide grid as long rows (see table.Unpivot).
+	Unpivot *Unpivot `toml:"unpivot"`
+	// SkipRows leaves out rows with a cell matching one of these patterns
+	// ("Total*"); SkipColumns the columns whose header matches one.
+	SkipRows    []string `toml:"skip_rows"`
+	SkipColumns []string `toml:"skip_columns"`
 	// Encoding is the text encoding of a CSV or TOML file, for legacy
 	// exports: utf-8 (the default), latin1, windows-1252 or utf-16.
 	Encoding string `toml:"encoding"`
@@ -85,6 +95,13 @@ type Source struct {
 	Offline string `toml:"offline"`
 	// DSN exists only to refuse it with a clear message.
 	DSN string `toml:"dsn"`
+}
+
+// Unpivot is a table's unpivot = { columns = "B:S", name = "month", value = "revenue" }.
+type Unpivot struct {
+	Columns string `toml:"columns"`
+	Name    string `toml:"name"`
+	Value   string `toml:"value"`
 }
 
 // Assets chooses where ECharts comes from.
@@ -220,10 +237,8 @@ func (s *Site) Validate() error {
 		if d.HeaderRow < 0 {
 			return diag.Config.Errorf(s.ix.Value("data", name, "header_row"), "header_row must be 1 or more")
 		}
-		for col, kind := range d.Columns {
-			if _, err := table.ParseKind(kind); err != nil {
-				return diag.Config.Errorf(s.ix.Value("data", name, "columns", col), "table %q: column %q: %v", name, col, err)
-			}
+		if err := s.validateColumns(name, d); err != nil {
+			return err
 		}
 	}
 	if s.Email.SMTP.Password != "" {
@@ -335,11 +350,17 @@ func (s *Site) TableSpec(name string) table.Spec {
 	for c, k := range d.Columns {
 		cols[c], _ = table.ParseKind(k)
 	}
-	return table.Spec{
+	spec := table.Spec{
 		Name: name, File: d.File, Sheet: d.Sheet, Key: d.Key, HeaderRow: d.HeaderRow, Columns: cols, Encoding: d.Encoding,
+		Currency: s.Currency, SkipRows: d.SkipRows, SkipColumns: d.SkipColumns,
 		Where:     s.ix.Key("data", name),
 		ColumnPos: func(col string) diag.Pos { return s.ix.Key("data", name, "columns", col) },
+		KeyPos:    func(path ...string) diag.Pos { return s.ix.Value(append([]string{"data", name}, path...)...) },
 	}
+	if u := d.Unpivot; u != nil {
+		spec.Unpivot = &table.Unpivot{Columns: u.Columns, Name: u.Name, Value: u.Value}
+	}
+	return spec
 }
 
 // Pos locates a key of site.toml, for errors found later in the build.
@@ -361,4 +382,36 @@ func validName(s string) bool {
 // site: no leading slash, no "..", no backslashes.
 func validRelPath(p string) bool {
 	return p != "" && fs.ValidPath(p) && !strings.Contains(p, `\`)
+}
+
+// validateColumns checks a table's column types, patterns and unpivot.
+func (s *Site) validateColumns(name string, d *Data) error {
+	for _, col := range slices.Sorted(maps.Keys(d.Columns)) {
+		at := s.ix.Value("data", name, "columns", col)
+		if _, err := table.ParseKind(d.Columns[col]); err != nil {
+			return diag.Config.Errorf(at, "table %q: column %q: %v", name, col, err)
+		}
+		if _, err := path.Match(col, ""); err != nil {
+			return diag.Config.Errorf(s.ix.Key("data", name, "columns", col), "table %q: column pattern %q: %v", name, col, err)
+		}
+	}
+	for _, k := range []struct {
+		key  string
+		list []string
+	}{{"skip_rows", d.SkipRows}, {"skip_columns", d.SkipColumns}} {
+		key := k.key
+		for _, p := range k.list {
+			if _, err := path.Match(p, ""); err != nil || strings.TrimSpace(p) == "" {
+				return diag.Config.Errorf(s.ix.Value("data", name, key), "table %q: %s pattern %q: want text with * for any run of characters, such as \"Total*\"", name, key, p)
+			}
+		}
+	}
+	if u := d.Unpivot; u != nil {
+		for i, v := range []string{u.Columns, u.Name, u.Value} {
+			if key := []string{"columns", "name", "value"}[i]; strings.TrimSpace(v) == "" {
+				return diag.Config.Errorf(s.ix.Key("data", name, "unpivot"), "table %q: unpivot needs columns, name and value (unpivot = { columns = \"B:S\", name = \"month\", value = \"revenue\" }); %s is missing", name, key)
+			}
+		}
+	}
+	return nil
 }

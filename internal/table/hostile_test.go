@@ -172,7 +172,7 @@ func TestTextEncodings(t *testing.T) {
 		}
 	}
 	// 0x80 is the euro sign in Windows-1252, a control character in Latin-1.
-	tb, err := load(t, "p.csv", "item,price\ncoffee,\x803\n", table.Spec{Encoding: "windows-1252"}, table.DefaultLimits)
+	tb, err := load(t, "p.csv", "item,price\ncoffee,\x803\n", table.Spec{Encoding: "windows-1252", Columns: map[string]table.Kind{"price": table.Text}}, table.DefaultLimits)
 	if err != nil || tb.Rows[0][1].S != "€3" {
 		t.Errorf("windows-1252 0x80: %v %q", err, tb.Rows[0][1].S)
 	}

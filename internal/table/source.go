@@ -165,7 +165,8 @@ func (s Spec) identity() string {
 	for _, name := range slices.Sorted(maps.Keys(s.Columns)) {
 		cols = append(cols, name+"="+s.Columns[name].String())
 	}
-	return fmt.Sprint(s.Name, "\x00", s.File, "\x00", s.Sheet, "\x00", s.Key, "\x00", s.HeaderRow, "\x00", s.Encoding, "\x00", cols)
+	return fmt.Sprint(s.Name, "\x00", s.File, "\x00", s.Sheet, "\x00", s.Key, "\x00", s.HeaderRow, "\x00", s.Encoding, "\x00", cols,
+		"\x00", s.Currency, "\x00", s.Unpivot, "\x00", s.SkipRows, "\x00", s.SkipColumns)
 }
 
 // withDefaults fills limits added after callers wrote their own Limits.
