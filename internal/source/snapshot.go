@@ -263,15 +263,6 @@ func writeSynced(root *os.Root, name string, data []byte) error {
 	return f.Close()
 }
 
-// problemText is the message of the problem err holds, without position.
-func problemText(err error) string {
-	var e *diag.Error
-	if errors.As(err, &e) {
-		return e.Msg
-	}
-	return err.Error()
-}
-
 func unwrapPath(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {

@@ -216,7 +216,12 @@ func (qs *querySource) Load(fsys fs.FS, lim table.Limits) (*table.Table, error) 
 	if serr != nil {
 		return nil, diag.Join(err, serr)
 	}
-	qs.set.warn(diag.Source.Errorf(qs.q.Where, "%s; table %q read from its snapshot instead (offline = \"fallback\")", problemText(err), qs.q.Name))
+	why := "cannot be reached"
+	var e *diag.Error
+	if asError(err, &e) && e.Err == errNoDSN {
+		why = "has no connection string (" + qs.set.sources[qs.q.Source].DSNEnv + " is not set)"
+	}
+	qs.set.warn(diag.Source.Errorf(qs.q.Where, "source %q %s: table %q read from its snapshot (offline = \"fallback\")", qs.q.Source, why, qs.q.Name))
 	return t, nil
 }
 
