@@ -37,6 +37,9 @@ func (e *env) open(siteDir string, opt build.Options, images *imageFlags, pages 
 		return nil, err
 	}
 	e.site = abs
+	if opt.UserECharts == nil {
+		opt.UserECharts = userECharts(e.stderr)
+	}
 	return openBriefing(abs, opt, images, pages)
 }
 

@@ -72,6 +72,12 @@ func TestExitCodes(t *testing.T) {
 			edits:   []edit{{"../file", "", "a file, not a folder"}},
 			firstRE: `^briefing: output folder .*\$TMP/file/out: cannot open its parent folder: not a directory$`},
 		// /proc takes no new folders, even from root: writing fails.
+		{name: "font file missing", code: 2, args: []string{"build", "$SITE"},
+			edits: []edit{{"site.toml", "[data.spend]\n", "[fonts]\nfiles = [\"fonts/none.ttf\"]\n\n[data.spend]\n"}},
+			first: `briefing: site.toml:6:9: font file fonts/none.ttf: no such file in the site`},
+		{name: "font file not a font", code: 2, args: []string{"build", "$SITE"},
+			edits: []edit{{"site.toml", "[data.spend]\n", "[fonts]\nfiles = [\"fonts/bad.ttf\"]\n\n[data.spend]\n"}, {"fonts/bad.ttf", "", "not a font"}},
+			first: `briefing: site.toml:6:9: font file fonts/bad.ttf is not a TrueType or OpenType font this can read (sfnt: invalid bounds)`},
 		{name: "internal", code: 3, args: []string{"build", "-o", "/proc/briefing-out", "$SITE"},
 			firstRE: `^briefing: output folder /proc/briefing-out: cannot create \.briefing-out\.new-.*: no such file or directory$`},
 

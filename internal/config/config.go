@@ -53,6 +53,10 @@ type Site struct {
 	Queries     Queries           `toml:"queries"`
 	// Sources are the databases source queries run on ([sources.NAME]).
 	Sources map[string]*Source `toml:"sources"`
+	// Labels are readers' names for columns: the header a table gives a
+	// column that its own [headers] does not name (column → label).
+	Labels map[string]string `toml:"labels"`
+	Fonts  Fonts             `toml:"fonts"`
 
 	src []byte
 	ix  *tomlpos.Index
@@ -132,6 +136,22 @@ type Cache struct {
 	// MaxMB bounds the folder's size, in MiB. Default 256.
 	MaxMB int `toml:"max_mb"`
 }
+
+// Fonts chooses the typefaces of static chart images. Text is set in the
+// built-in Go fonts; a character they lack is drawn from the first of
+// Files that has it, else from a font in the system's font folders.
+type Fonts struct {
+	// Files are site-relative font files (.ttf, .otf, .ttc, .otc), in
+	// order of preference.
+	Files []string `toml:"files"`
+	// System searches the standard font folders (/usr/share/fonts and
+	// the like) too. Default true; false makes images the same on every
+	// machine, given the same Files.
+	System *bool `toml:"system"`
+}
+
+// SystemFonts reports whether static images may use the system's fonts.
+func (s *Site) SystemFonts() bool { return s.Fonts.System == nil || *s.Fonts.System }
 
 // StaticCharts reports whether charts get a static image unless their
 // definition says otherwise.
@@ -263,6 +283,9 @@ func (s *Site) Validate() error {
 	if err := s.validateCache(); err != nil {
 		return err
 	}
+	if err := s.validateFonts(); err != nil {
+		return err
+	}
 	if (s.Assets.EChartsURL == "") != (s.Assets.EChartsIntegrity == "") {
 		return diag.Config.Errorf(s.ix.Key("assets"), "echarts_url and echarts_integrity go together: a CDN copy must be pinned by its SRI hash")
 	}
@@ -382,6 +405,26 @@ func validName(s string) bool {
 // site: no leading slash, no "..", no backslashes.
 func validRelPath(p string) bool {
 	return p != "" && fs.ValidPath(p) && !strings.Contains(p, `\`)
+}
+
+// fontExts are the font files static images can draw with.
+var fontExts = []string{".ttf", ".otf", ".ttc", ".otc"}
+
+func (s *Site) validateFonts() error {
+	for _, f := range s.Fonts.Files {
+		if !validRelPath(f) {
+			return diag.Config.Errorf(s.ix.Value("fonts", "files"), "font file %q must be a relative path inside the site", f)
+		}
+		if !slices.Contains(fontExts, strings.ToLower(filepath.Ext(f))) {
+			return diag.Config.Errorf(s.ix.Value("fonts", "files"), "font file %q: want a TrueType or OpenType font (%s)", f, strings.Join(fontExts, ", "))
+		}
+	}
+	for col, label := range s.Labels {
+		if strings.TrimSpace(label) == "" {
+			return diag.Config.Errorf(s.ix.Value("labels", col), "label of %q is empty", col)
+		}
+	}
+	return nil
 }
 
 // validateColumns checks a table's column types, patterns and unpivot.
