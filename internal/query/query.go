@@ -140,6 +140,9 @@ type Source struct {
 	What string
 	// Types overrides result column types (column → kind).
 	Types map[string]table.Kind
+	// Source, from a leading `-- source: NAME` comment, names the database
+	// the query runs on (package source); "" is the loaded tables.
+	Source string
 }
 
 // Run executes src and returns its result as a table.
@@ -402,6 +405,7 @@ func LoadSources(fsys fs.FS) ([]Source, error) {
 
 var (
 	validName   = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	sourceLine  = regexp.MustCompile(`^--\s*source\s*:\s*([A-Za-z0-9_]+)\s*$`)
 	typeComment = regexp.MustCompile(`^--\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([a-z]+)\s*$`)
 )
 
@@ -415,6 +419,10 @@ func parseSource(file, text string) (Source, error) {
 		line := strings.TrimSpace(raw)
 		if !strings.HasPrefix(line, "--") {
 			break
+		}
+		if m := sourceLine.FindStringSubmatch(line); m != nil {
+			src.Source = m[1]
+			continue
 		}
 		if m := typeComment.FindStringSubmatchIndex(line); m != nil {
 			k, err := table.ParseKind(line[m[4]:m[5]])

@@ -38,6 +38,7 @@ var sourceKinds = []sourceKind{
 	fileKind("xlsx", loadXLSX, false, ".xlsx", ".xlsm"),
 	fileKind("CSV", loadCSV, true, ".csv"),
 	fileKind("TOML", loadTOML, true, ".toml"),
+	fileKind("Parquet", loadParquet, false, ".parquet"),
 }
 
 // sourceKind is one kind of source.
