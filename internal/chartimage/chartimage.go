@@ -54,7 +54,7 @@ import (
 // package render or package raster would draw the same option differently:
 // entries drawn by an older version are then never read again (and are
 // pruned as the cache fills).
-const Version = "1"
+const Version = "2"
 
 // DefaultMaxBytes bounds the cache folder when site.toml does not:
 // 256 MiB, about 5,000 chart images.
