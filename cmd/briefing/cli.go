@@ -35,6 +35,7 @@ func commands() []struct {
 		{"email", &emailCommand{}},
 		{"serve", &serveCommand{}},
 		{"check", &checkCommand{}},
+		{"describe", &describeCommand{}},
 		{"new", &newCommand{}},
 		{"version", &versionCommand{}},
 		{"help", &helpCommand{}},

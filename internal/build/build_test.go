@@ -114,7 +114,7 @@ func TestGoldenReads(t *testing.T) {
 		`<title>Summary · Golden briefing</title>`,
 		`<h2 id="highlights">Highlights</h2>`,
 		`<a href="more/detail.html#table">detail</a>`, // .md link rewritten
-		`<figcaption class="chart-title">Revenue by region</figcaption>`,
+		`<p class="chart-title" id="chart-revenue-title">Revenue by region</p>`,
 		`<th scope="row">Q4 2023</th><td>$1.1M</td><td>$850K</td>`, // data table, time-ordered, formatted
 		`<th scope="row">Q1 2024</th><td>$1.2M</td><td>$800K</td>`,
 		`<p class="chart-source">Illustrative figures.</p>`,

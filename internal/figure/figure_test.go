@@ -299,7 +299,7 @@ func TestErrors(t *testing.T) {
 			`figures.toml:2:19: query "n": near ",": syntax error`},
 		{"SQL unknown table",
 			"[n]\nsql = \"SELECT x FROM nope\"\n",
-			`figures.toml:2: query "n": no such table: nope`},
+			`figures.toml:2:22: query "n": no such table: nope`},
 	}
 	for _, tt := range tests {
 		set, err := load(t, tt.toml)

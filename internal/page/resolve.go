@@ -281,18 +281,21 @@ func (r *resolver) rowPages(s source) ([]Page, error) {
 		}
 	}
 	dir := strings.TrimSuffix(Path(d.File), ".html")
-	seen := map[string]int{}
+	values := make([]string, len(t.Rows))
+	for i := range t.Rows {
+		values[i] = table.Format(t.Columns[slugCol].Kind, t.Rows[i][slugCol])
+	}
+	slugs, dups := Slugs(values)
 	var pages []Page
 	for i := range t.Rows {
-		slug := Slug(table.Format(t.Columns[slugCol].Kind, t.Rows[i][slugCol]))
+		slug := slugs[i]
 		if slug == "" {
 			return nil, diag.Content.Errorf(t.Pos(i, slugCol), "the page for this row has no name: column %q is empty or has no letters or digits", t.Columns[slugCol].Name)
 		}
-		if prev, dup := seen[slug]; dup {
+		if prev := dups[i]; prev >= 0 {
 			return nil, diag.Content.Errorf(t.Pos(i, slugCol), "two rows would make the page %s/%s.html: this one and %s; make the %q values distinct",
 				dir, slug, t.Pos(prev, slugCol), t.Columns[slugCol].Name)
 		}
-		seen[slug] = i
 		p, err := r.page(s, dir+"/"+slug+".html", &row{t: t, r: i})
 		if err != nil {
 			return nil, err

@@ -44,7 +44,10 @@ const Dir = "queries"
 type DB struct {
 	db    *sql.DB
 	kinds map[string]table.Kind // column name → kind, from every table loaded
+	cols  map[string][]string   // lower-case table name → its columns, for errors
+	names []string              // the tables, in the order they were added
 	lim   Limits
+	rows  int // rows in the tables added, for the default timeout
 }
 
 // Open copies tables into a fresh in-memory database.
@@ -54,7 +57,7 @@ func Open(tables map[string]*table.Table) (*DB, error) {
 		return nil, err
 	}
 	db.SetMaxOpenConns(1) // one connection: one in-memory database
-	d := &DB{db: db, kinds: map[string]table.Kind{}}
+	d := &DB{db: db, kinds: map[string]table.Kind{}, cols: map[string][]string{}}
 	if err := d.SetLimits(DefaultLimits); err != nil {
 		db.Close()
 		return nil, err
@@ -86,6 +89,8 @@ func (d *DB) Add(t *table.Table) error {
 			d.kinds[c.Name] = c.Kind
 		}
 	}
+	d.cols[strings.ToLower(t.Name)] = t.ColumnNames()
+	d.names = append(d.names, t.Name)
 	tx, err := d.db.Begin()
 	if err != nil {
 		return err
@@ -108,6 +113,7 @@ func (d *DB) Add(t *table.Table) error {
 			return fmt.Errorf("table %q: %w", t.Name, err)
 		}
 	}
+	d.rows += len(t.Rows)
 	return tx.Commit()
 }
 
@@ -152,7 +158,8 @@ func (d *DB) Run(src Source) (*table.Table, error) {
 			return nil, diag.Query.Errorf(src.pos(), "query %q: two result columns are called %q; name them apart with AS", src.Name, n)
 		}
 		seen[n] = true
-		cols[i] = table.Column{Name: n, Kind: d.kindOf(src, n, raw, i)}
+		k, from := d.kindOf(src, n, raw, i)
+		cols[i] = table.Column{Name: n, Kind: k, From: from}
 	}
 	t := table.New(src.Name, src.File, src.Line, cols)
 	for _, r := range raw {
@@ -222,28 +229,29 @@ func (d *DB) failure(ctx context.Context, src Source, err error) error {
 	return d.sqlError(src, err)
 }
 
-// kindOf decides a result column's type; see the package comment.
-func (d *DB) kindOf(src Source, name string, raw [][]any, col int) table.Kind {
+// kindOf decides a result column's type, and says from what (for
+// `briefing describe`); see the package comment.
+func (d *DB) kindOf(src Source, name string, raw [][]any, col int) (table.Kind, string) {
 	if k, ok := src.Types[name]; ok {
-		return k
+		return k, "query comment"
 	}
 	if k, ok := d.kinds[name]; ok {
-		return k
+		return k, "column " + name
 	}
 	// MAX(month), SUM(monthly_spend_usd) … keep the column's type.
 	if m := aggregateOf.FindStringSubmatch(name); m != nil {
 		if k, ok := d.kinds[m[2]]; ok && (k.IsNumeric() || !strings.EqualFold(m[1], "sum") && !strings.EqualFold(m[1], "avg") && !strings.EqualFold(m[1], "total")) {
-			return k
+			return k, "column " + m[2]
 		}
 	}
 	for _, r := range raw {
 		switch r[col].(type) {
 		case nil, int64, float64:
 		default:
-			return table.Text
+			return table.Text, table.FromValues
 		}
 	}
-	return table.Number
+	return table.Number, table.FromValues
 }
 
 func fromSQL(c table.Column, v any) (table.Value, error) {
@@ -285,6 +293,13 @@ func (d *DB) sqlError(src Source, err error) error {
 		msg = msg[:i]
 	}
 	pos := src.pos()
+	if name, what, ok := d.unknownName(msg); ok {
+		msg += d.suggest(src, name, what)
+		if off := identOffset(src.SQL, name); off >= 0 {
+			pos = src.offsetPos(off)
+		}
+		return diag.Query.Errorf(pos, "query %q: %s", src.Name, msg)
+	}
 	if m := nearToken.FindStringSubmatch(msg); m != nil {
 		if off := d.nearOffset(src.SQL, m[1], msg); off >= 0 {
 			line, col := diag.LineCol([]byte(src.SQL), off)
@@ -460,7 +475,23 @@ var fromEnds = map[string]bool{
 // sqlTokens splits SQL into words, quoted names and punctuation, leaving
 // out comments and string literals (each literal becomes a "'").
 func sqlTokens(s string) []string {
-	var toks []string
+	spans := sqlTokenSpans(s)
+	toks := make([]string, len(spans))
+	for i, t := range spans {
+		toks[i] = t.text
+	}
+	return toks
+}
+
+// tokSpan is a token and the offset of its first byte.
+type tokSpan struct {
+	text string
+	off  int
+}
+
+// sqlTokenSpans is sqlTokens with each token's offset.
+func sqlTokenSpans(s string) []tokSpan {
+	var toks []tokSpan
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
@@ -491,9 +522,9 @@ func sqlTokens(s string) []string {
 				j++
 			}
 			if c == '\'' {
-				toks = append(toks, "'")
+				toks = append(toks, tokSpan{"'", i})
 			} else {
-				toks = append(toks, s[i:min(j+1, len(s))])
+				toks = append(toks, tokSpan{s[i:min(j+1, len(s))], i})
 			}
 			i = j + 1
 		case isWordByte(c):
@@ -501,10 +532,10 @@ func sqlTokens(s string) []string {
 			for j < len(s) && (isWordByte(s[j]) || s[j] == '$') {
 				j++
 			}
-			toks = append(toks, s[i:j])
+			toks = append(toks, tokSpan{s[i:j], i})
 			i = j
 		default:
-			toks = append(toks, s[i:i+1])
+			toks = append(toks, tokSpan{s[i : i+1], i})
 			i++
 		}
 	}

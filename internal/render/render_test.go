@@ -16,6 +16,7 @@ import (
 
 	"github.com/briefing-dev/briefing/internal/chart"
 	"github.com/briefing-dev/briefing/internal/format"
+	"github.com/briefing-dev/briefing/internal/render/fonts"
 	"github.com/briefing-dev/briefing/internal/table"
 )
 
@@ -572,7 +573,7 @@ func TestSVGHostileColour(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, colour := range hostile[:2] {
-		svg, err := rt.render(withColour(t, c.Option, "itemStyle", colour), 640, 360)
+		svg, err := rt.render(withColour(t, c.Option, "itemStyle", colour), 640, 360, fonts.Default())
 		if err != nil {
 			t.Fatal(err)
 		}

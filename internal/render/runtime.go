@@ -133,9 +133,10 @@ const seed = 0x6272696566696e67 // "briefing"
 // runtime is one goja runtime with ECharts loaded. It is not safe for
 // concurrent use.
 type runtime struct {
-	vm   *goja.Runtime
-	rng  *rand.PCG
-	draw goja.Callable
+	vm    *goja.Runtime
+	rng   *rand.PCG
+	draw  goja.Callable
+	fonts *fonts.Set // measures the text of the chart being drawn
 }
 
 func newRuntime(echarts, script, glue *goja.Program) (*runtime, error) {
@@ -154,7 +155,7 @@ func newRuntime(echarts, script, glue *goja.Program) (*runtime, error) {
 			sp = fonts.Parse(font)
 			specs[font] = sp
 		}
-		return vm.ToValue(fonts.Measure(text, sp))
+		return vm.ToValue(rt.fonts.Measure(text, sp))
 	}
 	if err := vm.Set("__briefingMeasure", measure); err != nil {
 		return nil, err
@@ -180,8 +181,9 @@ func newRuntime(echarts, script, glue *goja.Program) (*runtime, error) {
 
 // render draws one chart. Math.random restarts from the same seed, so the
 // output depends only on the arguments.
-func (rt *runtime) render(option []byte, width, height int) ([]byte, error) {
+func (rt *runtime) render(option []byte, width, height int, set *fonts.Set) ([]byte, error) {
 	rt.rng.Seed(seed, seed)
+	rt.fonts = set
 	v, err := rt.draw(goja.Undefined(),
 		rt.vm.ToValue(string(option)), rt.vm.ToValue(width), rt.vm.ToValue(height),
 		rt.vm.ToValue(chartID(option, width, height)), rt.vm.ToValue(FontFamily))

@@ -134,6 +134,9 @@ func (s *fileSource) Load(fsys fs.FS, lim Limits) (*Table, error) {
 func (s *fileSource) readFile(fsys fs.FS, lim Limits) ([]byte, error) {
 	at := diag.Pos{File: s.spec.File}
 	f, err := fsys.Open(s.spec.File)
+	if diag.IsSource(err) {
+		return nil, err // a link out of the site (package sitefs)
+	}
 	if err != nil {
 		return nil, diag.Data.Errorf(s.spec.Where, "table %q: cannot read %s: %v", s.spec.Name, s.spec.File, unwrapPath(err))
 	}
@@ -164,7 +167,8 @@ func (s Spec) identity() string {
 	for _, name := range slices.Sorted(maps.Keys(s.Columns)) {
 		cols = append(cols, name+"="+s.Columns[name].String())
 	}
-	return fmt.Sprint(s.Name, "\x00", s.File, "\x00", s.Sheet, "\x00", s.Key, "\x00", s.HeaderRow, "\x00", s.Encoding, "\x00", cols)
+	return fmt.Sprint(s.Name, "\x00", s.File, "\x00", s.Sheet, "\x00", s.Key, "\x00", s.HeaderRow, "\x00", s.Encoding, "\x00", cols,
+		"\x00", s.Currency, "\x00", s.Unpivot, "\x00", s.SkipRows, "\x00", s.SkipColumns)
 }
 
 // withDefaults fills limits added after callers wrote their own Limits.

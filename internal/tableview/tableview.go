@@ -11,7 +11,7 @@
 //	totals = ["monthly_spend_usd", "share"]
 //	highlight = "share > 20%"          # mark rows where this holds
 //	each = "customer"                  # on a row page: this row's rows only
-//	[headers]
+//	[headers]                          # default: site.toml [labels], else Heading
 //	customer = "Customer"
 //	[formats]
 //	share = "percent:1"
@@ -58,9 +58,10 @@ type Spec struct {
 	Headers   map[string]string `toml:"headers"`
 	Formats   map[string]string `toml:"formats"`
 
-	name string
-	file string
-	ix   *tomlpos.Index
+	name   string
+	file   string
+	ix     *tomlpos.Index
+	labels map[string]string // site.toml [labels], see SetLabels
 }
 
 // Name is the table's name: its file name without .toml.
@@ -153,11 +154,7 @@ func Build(s *Spec, tables map[string]*table.Table, fm *format.Formatter, row fu
 	specs := make([]format.Spec, len(cols))
 	for i, c := range cols {
 		col := t.Columns[c]
-		head := s.Headers[col.Name]
-		if head == "" {
-			head = table.Heading(col.Name)
-		}
-		v.Header = append(v.Header, Cell{Text: head, Numeric: col.Kind.IsNumeric()})
+		v.Header = append(v.Header, Cell{Text: s.header(col.Name), Numeric: col.Kind.IsNumeric()})
 		name := s.Formats[col.Name]
 		if name == "" {
 			name = format.ForKind(col.Kind)

@@ -105,7 +105,7 @@ customer = "Customer"
 	if v.Name != "top" || v.Caption != "Largest customers" || v.Note != "Illustrative" {
 		t.Errorf("view %q, caption %q, note %q", v.Name, v.Caption, v.Note)
 	}
-	if got, want := cellsText(v.Header), "Customer|Monthly spend usd>|Share>"; got != want {
+	if got, want := cellsText(v.Header), "Customer|Monthly spend (USD)>|Share>"; got != want {
 		t.Errorf("header %q, want %q", got, want)
 	}
 	// March only, by spend, largest first, the empty one last and cut by
@@ -142,7 +142,7 @@ func TestBuild(t *testing.T) {
 		{
 			name:   "every column, default formats, in table order",
 			toml:   `source = "share"`,
-			header: "Month|Customer|Monthly spend usd>|Share>|Note",
+			header: "Month|Customer|Monthly spend (USD)>|Share>|Note",
 			rows: []string{
 				"Feb 2022|TikTok|$19M|25.0%|big",
 				"Mar 2022|TikTok|$20M|24.1%|big",
@@ -161,7 +161,7 @@ month = "text"
 monthly_spend_usd = "money_full"
 share = "percent:0"
 `,
-			header: "Month|Monthly spend usd>|Share>",
+			header: "Month|Monthly spend (USD)>|Share>",
 			rows:   []string{"2022-02|$19,000,000|25%"},
 		},
 		{
@@ -173,14 +173,14 @@ limit = 2
 share = "change"
 monthly_spend_usd = "number"
 `,
-			header: "Share>|Monthly spend usd>",
+			header: "Share>|Monthly spend (USD)>",
 			rows:   []string{"+25.0%|19,000,000", "+24.1%|20,000,000"},
 		},
 		{
 			name:   "locale",
 			toml:   "source = \"share\"\ncolumns = [\"monthly_spend_usd\", \"share\"]\nwhere = 'customer == \"TikTok\"'\ntotals = [\"monthly_spend_usd\", \"share\"]\n[formats]\nmonthly_spend_usd = \"money_full\"\n",
 			fm:     de,
-			header: "Monthly spend usd>|Share>",
+			header: "Monthly spend (USD)>|Share>",
 			rows:   []string{"€19.000.000|25,0%", "€20.000.000|24,1%"},
 			totals: "€39.000.000>|49,1%>", // the first column's total takes the place of "Total"
 		},
@@ -242,14 +242,14 @@ monthly_spend_usd = "number"
 		{
 			name:   "totals skip empty cells",
 			toml:   "source = \"share\"\ncolumns = [\"customer\", \"monthly_spend_usd\"]\nwhere = 'month == \"2022-03\"'\ntotals = [\"monthly_spend_usd\"]\n",
-			header: "Customer|Monthly spend usd>",
+			header: "Customer|Monthly spend (USD)>",
 			rows:   []string{"TikTok|$20M", "Walmart|$5.0M", "Contoso|", "Intuit|$3.0M"},
 			totals: "Total|$28M>",
 		},
 		{
 			name:   "totals on the first column replace the label",
 			toml:   "source = \"share\"\ncolumns = [\"monthly_spend_usd\"]\nwhere = 'customer == \"TikTok\"'\ntotals = [\"monthly_spend_usd\"]\n",
-			header: "Monthly spend usd>",
+			header: "Monthly spend (USD)>",
 			rows:   []string{"$19M", "$20M"},
 			totals: "$39M>",
 		},
@@ -259,7 +259,7 @@ monthly_spend_usd = "number"
 			row: func(col string) (string, bool) {
 				return map[string]string{"customer": "TikTok"}[col], col == "customer"
 			},
-			header: "Month|Monthly spend usd>",
+			header: "Month|Monthly spend (USD)>",
 			rows:   []string{"Feb 2022|$19M", "Mar 2022|$20M"},
 		},
 		{
