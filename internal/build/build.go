@@ -32,6 +32,7 @@ import (
 	"github.com/briefing-dev/briefing/internal/format"
 	"github.com/briefing-dev/briefing/internal/page"
 	"github.com/briefing-dev/briefing/internal/query"
+	"github.com/briefing-dev/briefing/internal/render"
 	"github.com/briefing-dev/briefing/internal/render/fonts"
 	"github.com/briefing-dev/briefing/internal/site"
 	"github.com/briefing-dev/briefing/internal/source"
@@ -355,7 +356,8 @@ func loadChartSpecs(fsys fs.FS) (map[string]*chart.Spec, error) {
 
 // readECharts returns the pinned echarts.min.js to copy into the output
 // (nil when the site opted in to a CDN copy) and the one to draw static
-// images with. Both are found the same way: BRIEFING_ECHARTS (opt.ECharts),
+// images with (render.Drawing: the smaller drawing build when npm installed
+// it in the site). Both are found the same way: BRIEFING_ECHARTS (opt.ECharts),
 // else [assets] echarts in site.toml, else EChartsDefault in the site,
 // else the user's copy (opt.UserECharts, package echarts). A CDN site may
 // have no copy of its own; it then has no static images.
@@ -365,9 +367,9 @@ func readECharts(fsys fs.FS, cfg *config.Site, opt Options) (ship, draw []byte, 
 		if err != nil {
 			return nil, nil, nil
 		}
-		return nil, b, nil
+		return nil, render.Drawing(fsys, b), nil
 	}
-	return b, b, err
+	return b, render.Drawing(fsys, b), err
 }
 
 func findECharts(fsys fs.FS, cfg *config.Site, opt Options) ([]byte, error) {
