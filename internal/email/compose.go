@@ -172,7 +172,7 @@ func (r Request) subject(t *table.Table, row int) (string, error) {
 	cfg := r.Config
 	switch {
 	case r.Subject != "":
-		return r.Figures.ExpandRow(r.Subject, diag.Pos{}, t, row)
+		return r.Figures.ExpandRow(r.Subject, diag.Pos{File: "--subject"}, t, row)
 	case cfg.Email.Subject != "":
 		return r.Figures.ExpandRow(cfg.Email.Subject, cfg.Pos("email", "subject"), t, row)
 	}

@@ -63,9 +63,3 @@ func (f Figures) Env(t *table.Table, r int) expr.Env {
 	}
 	return env(f.figs, w)
 }
-
-// Known reports whether name is a figure.
-func (f Figures) Known(name string) bool {
-	_, ok := f.figs.Get(name)
-	return ok
-}
