@@ -19,6 +19,11 @@
 //   - lists its markdown links, resolved against the page's path, with
 //     their positions, for CheckLinks.
 //
+// Every folder under content/ is a section with an index page listing its
+// pages and subsections, and the top bar (Set.Nav) lists only the
+// top-level pages and sections, at most MaxNav: what a page carries for
+// navigation does not grow with the number of pages (section.go).
+//
 // Figures shows figures outside pages: templates ({{fig "name"}}) and the
 // email subject read it.
 package page
@@ -46,12 +51,19 @@ type Page struct {
 	Path        string // output path, e.g. "customers.html"
 	Title       string // front-matter title with its references resolved
 	Description string
-	InNav       bool                       // listed in the navigation
+	InNav       bool                       // made from a content file, not per row: sections list it
 	Text        []string                   // text of the document's inline references, by slot
 	Charts      map[string]*chart.Chart    // the charts this page places, bound to its row if it has one
 	Tables      map[string]*tableview.View // the tables this page places
 	Lists       map[string][]Link          // for {{pages NAME}}: the pages made from NAME.md
 	Links       []Href                     // the links written in the page's markdown
+	// Section is, for a section's index page, the folder it indexes ("a/b").
+	Section string
+	// List is what an index page lists below its text: the section's pages
+	// and subsections (see section.go).
+	List []Link
+	// Crumbs are the sections above the page, outermost first.
+	Crumbs []Link
 }
 
 // Link is a link to a page, with a site-relative path.
@@ -80,6 +92,9 @@ type Input struct {
 type Set struct {
 	Pages   []Page
 	Figures Figures
+	// Nav is the top bar: the top-level pages and sections, at most
+	// MaxNav and a link to the page that lists them all.
+	Nav []Link
 }
 
 // parse reads one content file; tests count its calls.
@@ -133,7 +148,8 @@ func Prepare(fsys fs.FS, in Input) (*Set, error) {
 			return nil, err
 		}
 	}
-	return &Set{Pages: pages, Figures: Figures{fm: in.Format, figs: in.Figures}}, nil
+	pages, nav := addSections(pages, srcs, from)
+	return &Set{Pages: pages, Figures: Figures{fm: in.Format, figs: in.Figures}, Nav: nav}, nil
 }
 
 // readContent parses and checks every content file, leaving drafts out,
