@@ -48,7 +48,7 @@ const Dir = "queries"
 // SQL reads two of its twenty tables copies two.
 type DB struct {
 	db     *sql.DB
-	kinds  map[string]table.Kind   // column name → kind, from every table given
+	kinds  map[string]table.Kind // column name → kind, from every table given
 	lim    Limits
 	tables map[string]*table.Table // by lower-case name: given, not yet copied
 	given  map[string]bool         // lower-case names of every table given
