@@ -85,6 +85,7 @@ title = "Generated briefing"
 languageCode = "en"
 disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
 relativeURLs = true
+pluralizeListTitles = false
 [markup.goldmark.renderer]
 unsafe = false
 `),
