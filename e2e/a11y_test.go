@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,12 +16,8 @@ import (
 	"github.com/chromedp/cdproto/accessibility"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
-
-	"github.com/briefing-dev/briefing/internal/build"
-	"github.com/briefing-dev/briefing/internal/chartimage"
 )
 
 // axePath is axe-core's browser build, pinned in package.json and
@@ -33,50 +28,6 @@ const axePath = "node_modules/axe-core/axe.min.js"
 // blockingImpacts are the axe impacts that fail the test; "minor" and
 // "moderate" findings are logged.
 var blockingImpacts = []string{"serious", "critical"}
-
-// buildExampleStatic builds the example as `briefing build` does: with a
-// static SVG image of every chart (for print and for readers without
-// JavaScript), drawn by the same image service (without its cache).
-func buildExampleStatic(t *testing.T) *built {
-	t.Helper()
-	p := filepath.Join(exampleDir, filepath.FromSlash(build.EChartsDefault))
-	js, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("ECharts %s is not installed at %s (run `npm ci` at the repository root): %v", build.EChartsVersion, p, err)
-	}
-	images := chartimage.New(chartimage.Options{Off: true, Workers: 2})
-	t.Cleanup(images.Close)
-	b := buildSite(t, exampleDir, build.Options{ECharts: js, Images: images})
-	if n := strings.Count(string(b.Result.Files["index.html"]), `class="chart-print"`); n == 0 {
-		t.Fatal("the static build drew no chart images (no img.chart-print on index.html)")
-	}
-	return b
-}
-
-// openPageWith is openPage with setup steps (emulation) run in the new tab
-// before the page loads, so that the page's scripts see them from the
-// start.
-func openPageWith(t *testing.T, browserCtx context.Context, srv *httptest.Server, page string, setup ...chromedp.Action[chromedp.Void]) *tab {
-	t.Helper()
-	rec := &recorder{}
-	timeoutCtx, cancelTimeout := context.WithTimeout(browserCtx, pageTimeout)
-	t.Cleanup(cancelTimeout)
-	ctx, cancelTab := chromedp.NewContext(timeoutCtx, chromedp.WithListener(rec.listen))
-	t.Cleanup(cancelTab)
-	u := srv.URL + "/" + page
-	steps := []chromedp.Action[chromedp.Void]{
-		chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
-			_, err := cdp.Call(ctx, tgt, network.Enable, network.EnableParams{})
-			return err
-		}),
-	}
-	steps = append(steps, setup...)
-	steps = append(steps, chromedp.Navigate(u))
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		t.Fatalf("%s: loading %s: %v", page, u, err)
-	}
-	return &tab{ctx: ctx, rec: rec, url: u, name: page}
-}
 
 // colorScheme emulates the reader's system setting, light or dark.
 func colorScheme(scheme string) chromedp.Action[chromedp.Void] {
@@ -177,15 +128,19 @@ func checkAxe(t *testing.T, tb *tab, axeJS, mode string) (blocking, other int) {
 	return blocking, other
 }
 
+var axeScript once[string]
+
 // readAxe reads axe-core's script, or fails the test with what to run.
 func readAxe(t *testing.T) string {
 	t.Helper()
-	p := filepath.Join(exampleDir, filepath.FromSlash(axePath))
-	b, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("axe-core is not installed at %s (run `npm ci` at the repository root; package.json pins it): %v", p, err)
-	}
-	return string(b)
+	return axeScript.get(t, func() (string, error) {
+		p := filepath.Join(exampleDir, filepath.FromSlash(axePath))
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return "", fmt.Errorf("axe-core is not installed at %s (run `npm ci` at the repository root; package.json pins it): %v", p, err)
+		}
+		return string(b), nil
+	})
 }
 
 // axNode is what the browser's accessibility tree says about an element:
@@ -237,7 +192,7 @@ func accessible(t *testing.T, tb *tab, selector string) axNode {
 const pageA11yJS = `(() => ({
   charts: Array.from(document.querySelectorAll('figure.chart')).map(f => ({
     id: f.id,
-    title: (f.querySelector('figcaption') || {textContent: ''}).textContent.trim(),
+    title: (f.querySelector('.chart-title') || {textContent: ''}).textContent.trim(),
     summary: (document.getElementById(f.id + '-summary') || {textContent: ''}).textContent.trim(),
     echarts: (document.getElementById(f.id + '-aria') || {textContent: ''}).textContent.trim(),
     hidden: [f.id + '-summary', f.id + '-aria'].every(id => {
@@ -296,7 +251,7 @@ func checkNames(t *testing.T, tb *tab) {
 	p := eval[pageA11y](t, tb, "reading the charts and tables", pageA11yJS)
 	for _, c := range p.Charts {
 		if c.Title == "" {
-			t.Errorf("%s: %s has no title (figcaption)", tb.name, c.ID)
+			t.Errorf("%s: %s has no title (.chart-title)", tb.name, c.ID)
 		}
 		if !c.Hidden {
 			t.Errorf("%s: %s: the chart's descriptions are visible; they are for screen readers (class visually-hidden)", tb.name, c.ID)
@@ -345,30 +300,15 @@ func checkNames(t *testing.T, tb *tab) {
 	}
 }
 
-// TestA11yAxe runs axe-core over every page of the example (the customer
-// pages too) as built by `briefing build`, after the charts have drawn,
-// and fails on any serious or critical violation. It also checks what a
-// screen reader hears for the charts and tables.
-func TestA11yAxe(t *testing.T) {
-	browserCtx := startBrowser(t)
+// checkA11y runs axe-core over a page of the example as built by
+// `briefing build`, after the charts have drawn, and fails on any serious
+// or critical violation. It also checks what a screen reader hears for
+// the charts and tables. It returns axe's counts.
+func checkA11y(t *testing.T, tb *tab) (blocking, other int) {
+	t.Helper()
 	axeJS := readAxe(t)
-	b := buildExampleStatic(t)
-	srv := serve(t, b.Out)
-	pages := htmlPages(b.Result.Files)
-	var total, blocking, other int
-	for _, page := range pages {
-		t.Run(page, func(t *testing.T) {
-			tb := openPage(t, browserCtx, srv, page)
-			waitForCharts(t, tb)
-			checkNames(t, tb)
-			bl, ot := checkAxe(t, tb, axeJS, "light")
-			total++
-			blocking += bl
-			other += ot
-			checkClean(t, tb, srv)
-		})
-	}
-	t.Logf("axe-core over %d pages: %d serious or critical violations, %d lesser", total, blocking, other)
+	checkNames(t, tb)
+	return checkAxe(t, tb, axeJS, "light")
 }
 
 // rgbLuminance is the relative luminance (WCAG) of a computed CSS colour
@@ -419,44 +359,35 @@ func checkDark(t *testing.T, tb *tab, th pageTheme) {
 	}
 }
 
-// TestA11yDark loads every page with the reader's system set to dark: the
-// page must be dark, the charts drawn in ECharts' dark theme, and axe-core
-// (contrast included) must still pass. It then switches a light page to
-// dark while it is open: the charts follow.
-func TestA11yDark(t *testing.T) {
-	browserCtx := startBrowser(t)
+// checkDarkPage checks a page loaded with the reader's system set to
+// dark: the page must be dark, the charts drawn in ECharts' dark theme,
+// and axe-core (contrast included) must still pass.
+func checkDarkPage(t *testing.T, tb *tab) {
+	t.Helper()
 	axeJS := readAxe(t)
-	b := buildExampleStatic(t)
-	srv := serve(t, b.Out)
-	for _, page := range htmlPages(b.Result.Files) {
-		t.Run(page, func(t *testing.T) {
-			tb := openPageWith(t, browserCtx, srv, page, colorScheme("dark"))
-			waitForCharts(t, tb)
-			th := eval[pageTheme](t, tb, "reading the page's colours", themeJS)
-			checkDark(t, tb, th)
-			checkAxe(t, tb, axeJS, "dark")
-			checkClean(t, tb, srv)
-			t.Logf("%s (dark): body %s, text %s, charts %q", page, th.Body, th.Ink, th.Themes)
-		})
+	th := eval[pageTheme](t, tb, "reading the page's colours", themeJS)
+	checkDark(t, tb, th)
+	checkAxe(t, tb, axeJS, "dark")
+	t.Logf("%s (dark): body %s, text %s, charts %q", tb.name, th.Body, th.Ink, th.Themes)
+}
+
+// checkSwitchToDark switches a light page to dark while it is open: the
+// charts follow, and the charts keep their names.
+func checkSwitchToDark(t *testing.T, tb *tab) {
+	t.Helper()
+	if th := eval[pageTheme](t, tb, "reading the page's colours", themeJS); rgbLuminance(t, th.Body) < 0.9 || slices.Contains(th.Themes, "dark") {
+		t.Fatalf("%s: with prefers-color-scheme: light the page is %s with chart themes %q; want white and light", tb.name, th.Body, th.Themes)
 	}
-	t.Run("switch/index.html", func(t *testing.T) {
-		tb := openPageWith(t, browserCtx, srv, "index.html", colorScheme("light"))
-		waitForCharts(t, tb)
-		if th := eval[pageTheme](t, tb, "reading the page's colours", themeJS); rgbLuminance(t, th.Body) < 0.9 || slices.Contains(th.Themes, "dark") {
-			t.Fatalf("%s: with prefers-color-scheme: light the page is %s with chart themes %q; want white and light", tb.name, th.Body, th.Themes)
-		}
-		if err := chromedp.Do(tb.ctx, colorScheme("dark")); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := chromedp.Run(tb.ctx, chromedp.Poll[bool](`Array.from(document.querySelectorAll('[data-chart]')).every(el => el.getAttribute('data-theme') === 'dark')`,
-			chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(pageTimeout/4))); err != nil {
-			t.Errorf("%s: the charts did not redraw in the dark theme when the system switched to dark: %v", tb.name, err)
-		}
-		waitForCharts(t, tb)
-		checkDark(t, tb, eval[pageTheme](t, tb, "reading the page's colours", themeJS))
-		checkNames(t, tb)
-		checkClean(t, tb, srv)
-	})
+	if err := chromedp.Do(tb.ctx, colorScheme("dark")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(tb.ctx, chromedp.Poll[bool](`Array.from(document.querySelectorAll('[data-chart]')).every(el => el.getAttribute('data-theme') === 'dark')`,
+		chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(pageTimeout/4))); err != nil {
+		t.Errorf("%s: the charts did not redraw in the dark theme when the system switched to dark: %v", tb.name, err)
+	}
+	waitForCharts(t, tb)
+	checkDark(t, tb, eval[pageTheme](t, tb, "reading the page's colours", themeJS))
+	checkNames(t, tb)
 }
 
 // overflowJS measures horizontal overflow: the document's scroll width,
@@ -517,46 +448,38 @@ type overflow struct {
 	} `json:"scrollers"`
 }
 
-// TestMobileNoOverflow loads every page in a 390 px wide phone viewport:
-// nothing may make the page scroll sideways. A table wider than the phone
-// scrolls inside its own box, which a keyboard can reach; the charts
-// draw at the phone's width. axe-core runs here too.
-func TestMobileNoOverflow(t *testing.T) {
-	browserCtx := startBrowser(t)
+// checkPhone checks a page loaded in a 390 px wide phone viewport, whose
+// charts (states) have drawn: nothing may make the page scroll sideways.
+// A table wider than the phone scrolls inside its own box, which a
+// keyboard can reach; the charts draw at the phone's width. axe-core runs
+// here too.
+func checkPhone(t *testing.T, tb *tab, states []chartState) {
+	t.Helper()
 	axeJS := readAxe(t)
-	b := buildExampleStatic(t)
-	srv := serve(t, b.Out)
-	for _, page := range htmlPages(b.Result.Files) {
-		t.Run(page, func(t *testing.T) {
-			tb := openPageWith(t, browserCtx, srv, page, phone)
-			states := waitForCharts(t, tb)
-			o := eval[overflow](t, tb, "measuring the page's width", fmt.Sprintf("%s(%d)", overflowJS, phoneWidth))
-			if o.InnerWidth != phoneWidth {
-				// A phone zooms out to show a page wider than itself.
-				t.Errorf("%s: the layout viewport is %d px wide, want %d: the page is wider than the phone, which zoomed out (or the viewport meta tag is missing)", page, o.InnerWidth, phoneWidth)
-			}
-			if o.ScrollWidth > phoneWidth+1 || o.BodyScrollWidth > phoneWidth+1 {
-				t.Errorf("%s: the page is %d px wide (body %d) in a %d px viewport: it scrolls sideways", page, o.ScrollWidth, o.BodyScrollWidth, phoneWidth)
-			}
-			for _, w := range o.Wide {
-				t.Errorf("%s: %s reaches from %d to %d px (%d px wide) in a %d px viewport", page, w.Element, w.Left, w.Right, w.Width, phoneWidth)
-			}
-			for _, s := range o.Scrollers {
-				if s.ScrollWidth > s.Width {
-					t.Logf("%s: %s scrolls: %d px of table in %d px", page, s.Element, s.ScrollWidth, s.Width)
-				}
-				if !s.Focusable {
-					t.Errorf("%s: %s can scroll but a keyboard cannot reach it (tabindex)", page, s.Element)
-				}
-			}
-			for _, c := range states {
-				// Canvas pixels are CSS pixels here (device scale 1).
-				if c.Width > phoneWidth {
-					t.Errorf("%s: %s drew a canvas %d px wide in a %d px viewport", page, c.Chart(), c.Width, phoneWidth)
-				}
-			}
-			checkAxe(t, tb, axeJS, "phone")
-			checkClean(t, tb, srv)
-		})
+	o := eval[overflow](t, tb, "measuring the page's width", fmt.Sprintf("%s(%d)", overflowJS, phoneWidth))
+	if o.InnerWidth != phoneWidth {
+		// A phone zooms out to show a page wider than itself.
+		t.Errorf("%s: the layout viewport is %d px wide, want %d: the page is wider than the phone, which zoomed out (or the viewport meta tag is missing)", tb.name, o.InnerWidth, phoneWidth)
 	}
+	if o.ScrollWidth > phoneWidth+1 || o.BodyScrollWidth > phoneWidth+1 {
+		t.Errorf("%s: the page is %d px wide (body %d) in a %d px viewport: it scrolls sideways", tb.name, o.ScrollWidth, o.BodyScrollWidth, phoneWidth)
+	}
+	for _, w := range o.Wide {
+		t.Errorf("%s: %s reaches from %d to %d px (%d px wide) in a %d px viewport", tb.name, w.Element, w.Left, w.Right, w.Width, phoneWidth)
+	}
+	for _, s := range o.Scrollers {
+		if s.ScrollWidth > s.Width {
+			t.Logf("%s: %s scrolls: %d px of table in %d px", tb.name, s.Element, s.ScrollWidth, s.Width)
+		}
+		if !s.Focusable {
+			t.Errorf("%s: %s can scroll but a keyboard cannot reach it (tabindex)", tb.name, s.Element)
+		}
+	}
+	for _, c := range states {
+		// Canvas pixels are CSS pixels here (device scale 1).
+		if c.Width > phoneWidth {
+			t.Errorf("%s: %s drew a canvas %d px wide in a %d px viewport", tb.name, c.Chart(), c.Width, phoneWidth)
+		}
+	}
+	checkAxe(t, tb, axeJS, "phone")
 }

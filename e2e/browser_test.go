@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -23,16 +22,15 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
-
-	"github.com/briefing-dev/briefing/internal/build"
 )
 
 // requireBrowserEnv makes a missing browser a failure instead of a skip,
 // for CI machines that are meant to have one.
 const requireBrowserEnv = "BRIEFING_REQUIRE_BROWSER"
 
-// pageTimeout bounds everything done with one page. It is generous: the
-// test never asserts on how long anything takes.
+// pageTimeout bounds each thing done with a page: loading it, and each
+// step of checks on it. It is generous: the test never asserts on how
+// long anything takes.
 const pageTimeout = 60 * time.Second
 
 // browserNames are the executables tried, in order.
@@ -55,11 +53,24 @@ func findBrowser(t *testing.T) string {
 	return ""
 }
 
-// startBrowser starts a headless browser with a fresh profile and returns
-// the browser's context. Each page is opened in its own tab from it.
-func startBrowser(t *testing.T) context.Context {
+var theBrowser once[context.Context]
+
+// browser returns the package's browser, starting it for the first test
+// that needs one: headless, with a fresh profile. Each page is opened in
+// a tab of its own from it. It skips the test when there is no browser
+// (fails it when BRIEFING_REQUIRE_BROWSER=1).
+func browser(t *testing.T) context.Context {
 	t.Helper()
 	exe := findBrowser(t)
+	return theBrowser.get(t, func() (context.Context, error) { return startBrowser(exe) })
+}
+
+// startBrowser starts the browser at exe; TestMain stops it.
+func startBrowser(exe string) (context.Context, error) {
+	profile, err := tempDir("profile")
+	if err != nil {
+		return nil, err
+	}
 	opts := append(slices.Clone(chromedp.DefaultExecAllocatorOptions[:]),
 		chromedp.ExecPath(exe),
 		chromedp.Headless,
@@ -70,30 +81,38 @@ func startBrowser(t *testing.T) context.Context {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1280, 1000),
 		// Resolve no name but loopback: a request to anywhere else is
 		// still seen (and fails the test), but never leaves the machine.
 		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
 	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-	t.Cleanup(cancelBrowser)
+	// Stop the browser before its profile is removed (stops run newest
+	// first).
+	shared.atExit(func() { cancelBrowser(); cancelAlloc() })
 	// Start the browser here, with no timeout: a timeout on the first
 	// call's context would end the whole browser.
 	if err := chromedp.Do(browserCtx); err != nil {
-		t.Fatalf("starting %s: %v", exe, err)
+		return nil, fmt.Errorf("starting %s: %v", exe, err)
 	}
-	return browserCtx
+	return browserCtx, nil
 }
 
-// serve serves dir over HTTP on loopback until the test ends.
-func serve(t *testing.T, dir string) *httptest.Server {
+// servers holds the loopback server of each build, made on first use.
+var servers sync.Map // *built → *once[*httptest.Server]
+
+// serve returns the HTTP server of a build's output, on loopback; it
+// stops when every test has run.
+func serve(t *testing.T, b *built) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
-	t.Cleanup(srv.Close)
-	return srv
+	o, _ := servers.LoadOrStore(b, &once[*httptest.Server]{})
+	return o.(*once[*httptest.Server]).get(t, func() (*httptest.Server, error) {
+		srv := httptest.NewServer(http.FileServer(http.Dir(b.Out)))
+		shared.atExit(srv.Close)
+		return srv, nil
+	})
 }
 
 // recorder collects what a tab reports: console errors, uncaught
@@ -174,37 +193,149 @@ func where(st *runtime.StackTrace) string {
 
 // tab is one page open in the browser.
 type tab struct {
-	ctx  context.Context
+	ctx  context.Context // the tab's, bounded for the step under way: see use and step
+	base context.Context // the tab's, until the test that opened it ends
 	rec  *recorder
 	url  string
 	name string // the page's output path, for messages
+
+	loaded chan struct{} // closed once the page has loaded (or failed to)
+	err    error         // of loading, set before loaded is closed
 }
 
-// openPage opens a new tab, starts recording, and loads the page. The tab
-// and everything done with it end after pageTimeout.
-func openPage(t *testing.T, browserCtx context.Context, srv *httptest.Server, page string) *tab {
+// openPages opens each page in a tab of its own, all at once, and returns
+// the tabs in the same order; they close when the test ends. Each tab runs
+// the setup steps (emulation) before its page loads, so that the page's
+// scripts see them from the start, then loads the page and waits for its
+// charts to be ready, on its own. A test takes the tabs one by one with
+// use, which reports a page that failed to load; waitForCharts then
+// checks the charts, and finds them ready. Most of a page's time is
+// ECharts' animation, which needs nothing from the test: pages that draw
+// side by side keep the package fast.
+func openPages(t *testing.T, browserCtx context.Context, pages []string, url func(page string) string, setup ...chromedp.Action[chromedp.Void]) []*tab {
 	t.Helper()
-	rec := &recorder{}
-	timeoutCtx, cancelTimeout := context.WithTimeout(browserCtx, pageTimeout)
-	t.Cleanup(cancelTimeout)
-	// WithListener attaches the recorder before the tab's first command,
-	// so nothing the page does is missed.
-	ctx, cancelTab := chromedp.NewContext(timeoutCtx, chromedp.WithListener(rec.listen))
-	t.Cleanup(cancelTab)
-	u := srv.URL + "/" + page
+	tabs := make([]*tab, len(pages))
+	// When the test ends, each tab is closed (the cleanups below), and
+	// then this one waits for any load still under way to give up.
+	t.Cleanup(func() {
+		for _, tb := range tabs {
+			<-tb.loaded
+		}
+	})
+	for i, page := range pages {
+		tb := &tab{rec: &recorder{}, url: url(page), name: page, loaded: make(chan struct{})}
+		// WithListener attaches the recorder before the tab's first
+		// command, so nothing the page does is missed.
+		ctx, cancelTab := chromedp.NewContext(browserCtx, chromedp.WithListener(tb.rec.listen))
+		t.Cleanup(cancelTab)
+		tb.base, tb.ctx = ctx, ctx
+		go tb.load(cancelTab, setup)
+		tabs[i] = tb
+	}
+	return tabs
+}
+
+// load makes the tab, loads the page, within pageTimeout, and waits for
+// its charts to be ready. It runs on its own goroutine and reports only
+// through tb.err: a chart that never gets ready is waitForCharts' to
+// report.
+func (tb *tab) load(closeTab func(), setup []chromedp.Action[chromedp.Void]) {
+	defer close(tb.loaded)
+	// The tab listens to the browser for as long as the context of its
+	// first call lasts: make it on the tab's own context, and close the
+	// tab if that takes too long.
+	tooLong := time.AfterFunc(pageTimeout, closeTab)
+	err := chromedp.Do(tb.base)
+	tooLong.Stop()
+	if err != nil {
+		tb.err = fmt.Errorf("%s: opening a tab: %v", tb.name, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(tb.base, pageTimeout)
+	defer cancel()
 	// chromedp enables the network domain when it attaches a tab; enable
 	// it again explicitly, since the request check depends on it.
-	err := chromedp.Do(ctx,
+	steps := []chromedp.Action[chromedp.Void]{
 		chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
 			_, err := cdp.Call(ctx, tgt, network.Enable, network.EnableParams{})
 			return err
 		}),
-		chromedp.Navigate(u),
-	)
-	if err != nil {
-		t.Fatalf("%s: loading %s: %v", page, u, err)
 	}
-	return &tab{ctx: ctx, rec: rec, url: u, name: page}
+	steps = append(steps, setup...)
+	steps = append(steps, chromedp.Navigate(tb.url))
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		tb.err = fmt.Errorf("%s: loading %s: %v", tb.name, tb.url, err)
+		return
+	}
+	pred := fmt.Sprintf(`(() => { const s = %s; return s.every(%s); })()`, chartStateJS, readyJS)
+	_, _ = chromedp.Run(ctx, chromedp.Poll[bool](pred,
+		chromedp.WithPollingInterval(200*time.Millisecond),
+		chromedp.WithPollingTimeout(pageTimeout*3/4)))
+}
+
+// use waits until the tab has loaded its page and fails the test if it
+// could not. What the test then does with the tab is bounded by
+// pageTimeout, until the test ends.
+func (tb *tab) use(t *testing.T) {
+	t.Helper()
+	<-tb.loaded
+	if tb.err != nil {
+		t.Fatal(tb.err)
+	}
+	ctx, cancel := context.WithTimeout(tb.base, pageTimeout)
+	t.Cleanup(cancel)
+	tb.ctx = ctx
+}
+
+// step runs one check of an open page as a subtest, with its own
+// pageTimeout.
+func step(t *testing.T, tb *tab, name string, check func(t *testing.T)) {
+	t.Helper()
+	t.Run(name, func(t *testing.T) {
+		prev := tb.ctx
+		defer func() { tb.ctx = prev }()
+		ctx, cancel := context.WithTimeout(tb.base, pageTimeout)
+		defer cancel()
+		tb.ctx = ctx
+		check(t)
+	})
+}
+
+// openSite opens pages of a build, served over loopback, as openPages
+// does.
+func openSite(t *testing.T, browserCtx context.Context, b *built, pages []string, setup ...chromedp.Action[chromedp.Void]) ([]*tab, *httptest.Server) {
+	t.Helper()
+	srv := serve(t, b)
+	tabs := openPages(t, browserCtx, pages, func(page string) string { return srv.URL + "/" + page }, setup...)
+	return tabs, srv
+}
+
+// visited are the pages of the example that the browser tests open: every
+// page made from a content file, and two of those made per row, since
+// each of those comes from the same content file, template and chart:
+// TikTok's, the account the prose is about (highlighted, with the extra
+// sentence of a share over 20%), and the first by name, an ordinary one.
+// Pages a test needs besides are added.
+func visited(t *testing.T, b *built, also ...string) []string {
+	t.Helper()
+	const story = "customer/tiktok.html"
+	i := slices.IndexFunc(b.RowPages, func(p string) bool { return p != story })
+	if !slices.Contains(b.RowPages, story) || i < 0 {
+		t.Fatalf("%s: the pages made per row are %q; the browser tests open %s and one other", b.Name, b.RowPages, story)
+	}
+	sample := []string{story, b.RowPages[i]}
+	for _, p := range also {
+		if !slices.Contains(b.Pages, p) {
+			t.Fatalf("%s has no page %s (pages: %q)", b.Name, p, b.Pages)
+		}
+	}
+	var pages []string
+	for _, p := range b.Pages {
+		if !slices.Contains(b.RowPages, p) || slices.Contains(sample, p) || slices.Contains(also, p) {
+			pages = append(pages, p)
+		}
+	}
+	return pages
 }
 
 // eval evaluates expr in the page and decodes its value.
@@ -406,66 +537,6 @@ func allowedRequest(raw, host string) bool {
 // figureRe finds the id of each chart figure in a page's HTML.
 var figureRe = regexp.MustCompile(`<figure\b[^>]*\bid="(chart-[^"]+)"`)
 
-// htmlPages lists the output's pages in name order.
-func htmlPages(files map[string][]byte) []string {
-	var pages []string
-	for name := range files {
-		if path.Ext(name) == ".html" {
-			pages = append(pages, name)
-		}
-	}
-	slices.Sort(pages)
-	return pages
-}
-
-// TestBrowserExample loads every page of the example briefing in a real
-// browser and checks that each chart draws, that tooltips work, and that
-// the page logs no error and requests nothing from elsewhere.
-func TestBrowserExample(t *testing.T) {
-	browserCtx := startBrowser(t)
-	b := buildSite(t, exampleDir, build.Options{})
-	srv := serve(t, b.Out)
-
-	pages := htmlPages(b.Result.Files)
-	if len(pages) == 0 {
-		t.Fatal("the example briefing built no pages")
-	}
-	var totalCharts, totalRequests int
-	summary := make([]string, 0, len(pages))
-	for _, page := range pages {
-		t.Run(page, func(t *testing.T) {
-			html := string(b.Result.Files[page])
-			var want []string
-			for _, m := range figureRe.FindAllStringSubmatch(html, -1) {
-				want = append(want, m[1])
-			}
-			tb := openPage(t, browserCtx, srv, page)
-			states := waitForCharts(t, tb)
-
-			var got []string
-			for _, c := range states {
-				got = append(got, c.Chart())
-			}
-			if !slices.Equal(got, want) {
-				t.Errorf("%s: the page has charts %q, but its HTML has figures %q", page, got, want)
-			}
-			if len(want) > 0 && len(states) == 0 {
-				t.Errorf("%s: the HTML has %d chart figures but the page has no [data-chart] element", page, len(want))
-			}
-			for _, c := range states {
-				t.Logf("%s: %s drew: canvas %dx%d, %d of %d pixels inked, %d in series colours",
-					page, c.Chart(), c.Width, c.Height, c.Inked, c.Pixels, c.Colored)
-				checkTooltipShows(t, tb, c.Chart())
-			}
-			requests := checkClean(t, tb, srv)
-			totalCharts += len(states)
-			totalRequests += len(requests)
-			summary = append(summary, fmt.Sprintf("%s: %d charts, %d requests", page, len(states), len(requests)))
-		})
-	}
-	t.Logf("checked %d pages, %d charts, %d requests:\n  %s", len(pages), totalCharts, totalRequests, strings.Join(summary, "\n  "))
-}
-
 // tooltipJS reads the tooltip that ECharts puts inside a chart's container
 // (a div beside the one that holds the canvas). It takes the chart (the
 // figure id), a data index, and the strings the tooltip must show. With a
@@ -652,13 +723,12 @@ func wantAll(t *testing.T, page, chartName, where string, got []string) {
 // script, and checks in a real browser that the names show as text in the
 // data tables, legends and tooltips and never run.
 func TestBrowserHostile(t *testing.T) {
-	browserCtx := startBrowser(t)
-	b := buildHostile(t)
-	srv := serve(t, b.Out)
 	const page = "index.html"
 	charts := []string{chartStacked, chartDonut, chartBar}
-
-	tb := openPage(t, browserCtx, srv, page)
+	browserCtx := browser(t)
+	tabs, srv := openSite(t, browserCtx, hostileSite(t), []string{page})
+	tb := tabs[0]
+	tb.use(t)
 	states := waitForCharts(t, tb)
 	var got []string
 	for _, c := range states {

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/briefing-dev/briefing/internal/build"
 	"github.com/briefing-dev/briefing/internal/figure"
 	"github.com/briefing-dev/briefing/internal/format"
 	"github.com/briefing-dev/briefing/internal/query"
@@ -37,7 +36,7 @@ type proseFigure struct {
 // independent source of the strings the prose and the charts must show.
 func proseFigures(t *testing.T, b *built) (map[string]proseFigure, *format.Formatter) {
 	t.Helper()
-	cfg := b.Result.Config
+	cfg := b.Config
 	fm, err := format.New(format.Options{Currency: cfg.Currency, Locale: cfg.Locale, FiscalStart: cfg.FiscalYearStart})
 	if err != nil {
 		t.Fatalf("the example's formatter (currency %q, locale %q): %v", cfg.Currency, cfg.Locale, err)
@@ -51,7 +50,7 @@ func proseFigures(t *testing.T, b *built) (map[string]proseFigure, *format.Forma
 		t.Fatal(err)
 	}
 	defer root.Close()
-	db, err := query.Open(b.Result.Tables)
+	db, err := query.Open(b.Tables)
 	if err != nil {
 		t.Fatalf("copying the built tables into SQLite to compute the figures: %v", err)
 	}
@@ -308,174 +307,199 @@ func wantInTooltip(t *testing.T, tb *tab, chartName, how string, tip tooltip, pr
 	}
 }
 
-// TestFormatsMatchProse checks in a real browser that the example's charts
-// show numbers as the prose does: the tooltips and labels show the very
-// strings {{fig …}} put in the text ($83M, $20M, 24.1%, 743), and every
-// y-axis label is the Go formatter's text, in the figure's format, for
-// its tick value.
-func TestFormatsMatchProse(t *testing.T) {
-	browserCtx := startBrowser(t)
-	b := buildSite(t, exampleDir, build.Options{})
+// proseFormats checks in a real browser that the example's charts show
+// numbers as the prose does: the tooltips and labels show the very strings
+// {{fig …}} put in the text ($83M, $20M, 24.1%, 743), and every y-axis
+// label is the Go formatter's text, in the figure's format, for its tick
+// value. TestBrowserExample runs it on index.html and customers.html.
+type proseFormats struct {
+	figs map[string]proseFigure
+	fm   *format.Formatter
+	dec  string // the locale's decimal separator, quoted for a regexp
+
+	moneyStyle, percentStyle, integerStyle *regexp.Regexp
+}
+
+// formatPages are the pages proseFormats checks.
+var formatPages = []string{"index.html", "customers.html"}
+
+func newProseFormats(t *testing.T, b *built) *proseFormats {
+	t.Helper()
 	figs, fm := proseFigures(t, b)
-	srv := serve(t, b.Out)
-
-	sym := regexp.QuoteMeta(format.Symbol(b.Result.Config.Currency))
+	sym := regexp.QuoteMeta(format.Symbol(b.Config.Currency))
 	dec := regexp.QuoteMeta(fm.Decimal)
-	moneyStyle := regexp.MustCompile(`^` + sym + `\d+(` + dec + `\d)?[KMB]?$`)
-	percentStyle := regexp.MustCompile(`^\d+(` + dec + `\d)?%$`)
-	integerStyle := regexp.MustCompile(`^\d{1,3}(` + regexp.QuoteMeta(fm.Group) + `\d{3})*$`)
+	return &proseFormats{
+		figs:         figs,
+		fm:           fm,
+		dec:          dec,
+		moneyStyle:   regexp.MustCompile(`^` + sym + `\d+(` + dec + `\d)?[KMB]?$`),
+		percentStyle: regexp.MustCompile(`^\d+(` + dec + `\d)?%$`),
+		integerStyle: regexp.MustCompile(`^\d{1,3}(` + regexp.QuoteMeta(fm.Group) + `\d{3})*$`),
+	}
+}
 
-	t.Run("index.html", func(t *testing.T) {
-		tb := openPage(t, browserCtx, srv, "index.html")
-		waitForCharts(t, tb)
-		prose := readProse(t, tb, figs, []proseSentence{
-			{
-				Marker: "share was",
-				Re:     regexp.MustCompile(`In (.+?) TikTok, .*?paying close to (\S+) a month .*? brought in about (\S+) that month, so TikTok.s share was (\S+)\.(?:\s|$)`),
-				Figs:   []string{"latest_month", "tiktok_spend", "total_spend", "tiktok_share"},
-			},
-			{
-				Marker: "annual run-rate of",
-				Re:     regexp.MustCompile(`(\S+) a month is an annual run-rate of (\S+)\.(?:\s|$)`),
-				Figs:   []string{"total_spend", "run_rate"},
-			},
-			{
-				Marker: "About the figures",
-				Re:     regexp.MustCompile(`TikTok.s (\S+) a month, the (\S+) monthly total`),
-				Figs:   []string{"tiktok_spend", "total_spend"},
-			},
-		})
-		t.Logf("index.html: the prose shows %q", prose)
+// check runs the checks of the page, one of formatPages, whose charts have
+// drawn and show no tooltip yet.
+func (p *proseFormats) check(t *testing.T, tb *tab) {
+	t.Helper()
+	switch tb.name {
+	case "index.html":
+		p.checkIndex(t, tb)
+	case "customers.html":
+		p.checkCustomers(t, tb)
+	default:
+		t.Fatalf("%s: the formats of this page are not checked", tb.name)
+	}
+}
 
-		// The total-spend tooltip at the last month: the month and its
-		// total as the prose writes them, and the run-rate.
-		last := lastIndex(t, tb, fmtChartTotal)
-		tip := showTooltip(t, tb, fmtChartTotal, last, prose["latest_month"], prose["total_spend"])
-		wantInTooltip(t, tb, fmtChartTotal, fmt.Sprintf("showTip at the last month (data index %d)", last), tip, prose, "latest_month", "total_spend", "run_rate")
-		t.Logf("index.html: %s tooltip at data index %d: %q", fmtChartTotal, last, tip.Text)
-		hideTip(t, tb, fmtChartTotal)
-
-		// Both y axes are money: monthly spend (left), run-rate (right).
-		axes := readAxes(t, tb, fmtChartTotal, nil)
-		if len(axes) != 2 {
-			t.Errorf("index.html: %s: %d y axes, want 2 (monthly spend left, run-rate right)", fmtChartTotal, len(axes))
-		}
-		for i, a := range axes {
-			f := figs["total_spend"]
-			if i == 1 {
-				f = figs["run_rate"]
-			}
-			checkAxis(t, tb, fmtChartTotal, a, fm, f, moneyStyle)
-		}
-
-		// The donut: TikTok's tooltip shows its spend as the prose does,
-		// and its label shows its share as the prose does.
-		pl := eval[pieLabel](t, tb, fmtChartShare+": reading TikTok's slice", fmt.Sprintf("%s(%q, %q)", pieLabelJS, fmtChartShare, "TikTok"))
-		if pl.Index < 0 {
-			t.Fatalf("index.html: %s: no slice named TikTok; slices %q", fmtChartShare, pl.Names)
-		}
-		tip = showTooltip(t, tb, fmtChartShare, pl.Index, "TikTok", prose["tiktok_spend"])
-		wantInTooltip(t, tb, fmtChartShare, fmt.Sprintf("showTip on TikTok's slice (data index %d)", pl.Index), tip, prose, "tiktok_spend")
-		// ECharts' default pie tooltip has no percentage; if one is shown,
-		// it must be the prose's.
-		for _, pct := range regexp.MustCompile(`\d+(?:`+dec+`\d+)?%`).FindAllString(tip.Text, -1) {
-			if pct != prose["tiktok_share"] {
-				t.Errorf("index.html: %s: TikTok's tooltip %q shows the share %q, but the prose shows {{fig tiktok_share}} as %q", fmtChartShare, tip.Text, pct, prose["tiktok_share"])
-			}
-		}
-		t.Logf("index.html: %s tooltip for TikTok (data index %d): %q", fmtChartShare, pl.Index, tip.Text)
-		hideTip(t, tb, fmtChartShare)
-		wantLabel := "TikTok " + prose["tiktok_share"]
-		switch {
-		case pl.Label == "":
-			t.Errorf("index.html: %s: TikTok's slice draws no label (the donut's labels are %q); want %q", fmtChartShare, pl.Labels, wantLabel)
-		case pl.Label != wantLabel:
-			t.Errorf("index.html: %s: TikTok's slice is labelled %q, want %q: the prose shows {{fig tiktok_share}} as %q (ECharts' percent for the slice is %v)",
-				fmtChartShare, pl.Label, wantLabel, prose["tiktok_share"], pl.Percent)
-		}
-		t.Logf("index.html: %s: TikTok's label %q (ECharts percent %v); all labels %q", fmtChartShare, pl.Label, pl.Percent, pl.Labels)
-		// Every slice's label is its name and its share of the total as
-		// the Go formatter writes a percent figure (as {{fig tiktok_share}}
-		// is written), not a re-rounding of ECharts' own percent.
-		var sum float64
-		for _, v := range pl.Values {
-			sum += v
-		}
-		pctSpec := figs["tiktok_share"].Spec
-		for i, name := range pl.Names {
-			if i >= len(pl.Labels) || i >= len(pl.Values) {
-				break
-			}
-			share, err := fm.Number(pctSpec, pl.Values[i]/sum)
-			if err != nil {
-				t.Errorf("index.html: %s: slice %q: %v", fmtChartShare, name, err)
-				continue
-			}
-			if want := name + " " + share; pl.Labels[i] != want {
-				t.Errorf("index.html: %s: slice %q (%v of %v) is labelled %q, want %q (its share in the prose's %s format)",
-					fmtChartShare, name, pl.Values[i], sum, pl.Labels[i], want, pctSpec)
-			}
-		}
-
-		checkClean(t, tb, srv)
+func (p *proseFormats) checkIndex(t *testing.T, tb *tab) {
+	t.Helper()
+	figs, fm, dec := p.figs, p.fm, p.dec
+	moneyStyle := p.moneyStyle
+	prose := readProse(t, tb, figs, []proseSentence{
+		{
+			Marker: "share was",
+			Re:     regexp.MustCompile(`In (.+?) TikTok, .*?paying close to (\S+) a month .*? brought in about (\S+) that month, so TikTok.s share was (\S+)\.(?:\s|$)`),
+			Figs:   []string{"latest_month", "tiktok_spend", "total_spend", "tiktok_share"},
+		},
+		{
+			Marker: "annual run-rate of",
+			Re:     regexp.MustCompile(`(\S+) a month is an annual run-rate of (\S+)\.(?:\s|$)`),
+			Figs:   []string{"total_spend", "run_rate"},
+		},
+		{
+			Marker: "About the figures",
+			Re:     regexp.MustCompile(`TikTok.s (\S+) a month, the (\S+) monthly total`),
+			Figs:   []string{"tiktok_spend", "total_spend"},
+		},
 	})
+	t.Logf("index.html: the prose shows %q", prose)
 
-	t.Run("customers.html", func(t *testing.T) {
-		tb := openPage(t, browserCtx, srv, "customers.html")
-		waitForCharts(t, tb)
-		prose := readProse(t, tb, figs, []proseSentence{
-			{
-				Marker: "Herfindahl",
-				Re:     regexp.MustCompile(`accounts is (\S+) \((\S+) in (.+?)\)`),
-				Figs:   []string{"hhi", "first_hhi", "first_month"},
-			},
-			{
-				Marker: "five largest named accounts",
-				Re:     regexp.MustCompile(`that came to (\S+?): (\S+?) of all the money .*? together make up (\S+)\.(?:\s|$)`),
-				Figs:   []string{"tiktok_spend", "tiktok_share", "top5_share"},
-			},
-		})
-		t.Logf("customers.html: the prose shows %q", prose)
+	// The total-spend tooltip at the last month: the month and its
+	// total as the prose writes them, and the run-rate.
+	last := lastIndex(t, tb, fmtChartTotal)
+	tip := showTooltip(t, tb, fmtChartTotal, last, prose["latest_month"], prose["total_spend"])
+	wantInTooltip(t, tb, fmtChartTotal, fmt.Sprintf("showTip at the last month (data index %d)", last), tip, prose, "latest_month", "total_spend", "run_rate")
+	t.Logf("index.html: %s tooltip at data index %d: %q", fmtChartTotal, last, tip.Text)
+	hideTip(t, tb, fmtChartTotal)
 
-		// The right axis shows HHI in the hhi figure's format (integer,
-		// thousands grouped); the left shows shares in top5_share's
-		// (percent). The formatter applied to the HHI values and to values
-		// past a thousand must give the Go formatter's text, separators
-		// included: HHI runs to 10,000.
-		hhi, firstHHI := figs["hhi"], figs["first_hhi"]
-		probes := []float64{hhi.Value, firstHHI.Value, 1234.4, 2500, 10000}
-		axes := readAxes(t, tb, fmtChartConcentration, probes)
-		if len(axes) != 2 {
-			t.Fatalf("customers.html: %s: %d y axes, want 2 (shares left, HHI right)", fmtChartConcentration, len(axes))
+	// Both y axes are money: monthly spend (left), run-rate (right).
+	axes := readAxes(t, tb, fmtChartTotal, nil)
+	if len(axes) != 2 {
+		t.Errorf("index.html: %s: %d y axes, want 2 (monthly spend left, run-rate right)", fmtChartTotal, len(axes))
+	}
+	for i, a := range axes {
+		f := figs["total_spend"]
+		if i == 1 {
+			f = figs["run_rate"]
 		}
-		checkAxis(t, tb, fmtChartConcentration, axes[0], fm, figs["top5_share"], percentStyle)
-		checkAxis(t, tb, fmtChartConcentration, axes[1], fm, hhi, integerStyle)
-		if axes[1].Formatter {
-			for i, v := range probes {
-				want, _ := fm.Number(hhi.Spec, v)
-				if i == 0 {
-					want = prose["hhi"]
-				} else if i == 1 {
-					want = prose["first_hhi"]
-				}
-				if got := axes[1].Probes[i]; got != want {
-					t.Errorf("customers.html: %s: the HHI axis formatter shows %v as %q, but the prose's format of {{fig hhi}} (%s) shows it as %q",
-						fmtChartConcentration, v, got, hhi.Spec, want)
-				}
-			}
-			t.Logf("customers.html: %s: the HHI axis formatter shows %v as %q", fmtChartConcentration, probes, axes[1].Probes)
+		checkAxis(t, tb, fmtChartTotal, a, fm, f, moneyStyle)
+	}
+
+	// The donut: TikTok's tooltip shows its spend as the prose does,
+	// and its label shows its share as the prose does.
+	pl := eval[pieLabel](t, tb, fmtChartShare+": reading TikTok's slice", fmt.Sprintf("%s(%q, %q)", pieLabelJS, fmtChartShare, "TikTok"))
+	if pl.Index < 0 {
+		t.Fatalf("index.html: %s: no slice named TikTok; slices %q", fmtChartShare, pl.Names)
+	}
+	tip = showTooltip(t, tb, fmtChartShare, pl.Index, "TikTok", prose["tiktok_spend"])
+	wantInTooltip(t, tb, fmtChartShare, fmt.Sprintf("showTip on TikTok's slice (data index %d)", pl.Index), tip, prose, "tiktok_spend")
+	// ECharts' default pie tooltip has no percentage; if one is shown,
+	// it must be the prose's.
+	for _, pct := range regexp.MustCompile(`\d+(?:`+dec+`\d+)?%`).FindAllString(tip.Text, -1) {
+		if pct != prose["tiktok_share"] {
+			t.Errorf("index.html: %s: TikTok's tooltip %q shows the share %q, but the prose shows {{fig tiktok_share}} as %q", fmtChartShare, tip.Text, pct, prose["tiktok_share"])
 		}
+	}
+	t.Logf("index.html: %s tooltip for TikTok (data index %d): %q", fmtChartShare, pl.Index, tip.Text)
+	hideTip(t, tb, fmtChartShare)
+	wantLabel := "TikTok " + prose["tiktok_share"]
+	switch {
+	case pl.Label == "":
+		t.Errorf("index.html: %s: TikTok's slice draws no label (the donut's labels are %q); want %q", fmtChartShare, pl.Labels, wantLabel)
+	case pl.Label != wantLabel:
+		t.Errorf("index.html: %s: TikTok's slice is labelled %q, want %q: the prose shows {{fig tiktok_share}} as %q (ECharts' percent for the slice is %v)",
+			fmtChartShare, pl.Label, wantLabel, prose["tiktok_share"], pl.Percent)
+	}
+	t.Logf("index.html: %s: TikTok's label %q (ECharts percent %v); all labels %q", fmtChartShare, pl.Label, pl.Percent, pl.Labels)
+	// Every slice's label is its name and its share of the total as
+	// the Go formatter writes a percent figure (as {{fig tiktok_share}}
+	// is written), not a re-rounding of ECharts' own percent.
+	var sum float64
+	for _, v := range pl.Values {
+		sum += v
+	}
+	pctSpec := figs["tiktok_share"].Spec
+	for i, name := range pl.Names {
+		if i >= len(pl.Labels) || i >= len(pl.Values) {
+			break
+		}
+		share, err := fm.Number(pctSpec, pl.Values[i]/sum)
+		if err != nil {
+			t.Errorf("index.html: %s: slice %q: %v", fmtChartShare, name, err)
+			continue
+		}
+		if want := name + " " + share; pl.Labels[i] != want {
+			t.Errorf("index.html: %s: slice %q (%v of %v) is labelled %q, want %q (its share in the prose's %s format)",
+				fmtChartShare, name, pl.Values[i], sum, pl.Labels[i], want, pctSpec)
+		}
+	}
+}
 
-		// The tooltip at the last month holds the prose's figures.
-		last := lastIndex(t, tb, fmtChartConcentration)
-		tip := showTooltip(t, tb, fmtChartConcentration, last, prose["hhi"])
-		wantInTooltip(t, tb, fmtChartConcentration, fmt.Sprintf("showTip at the last month (data index %d)", last), tip, prose, "tiktok_share", "top5_share", "hhi")
-		t.Logf("customers.html: %s tooltip at data index %d: %q", fmtChartConcentration, last, tip.Text)
-		hideTip(t, tb, fmtChartConcentration)
-		tip = showTooltip(t, tb, fmtChartConcentration, 0, prose["first_hhi"], prose["first_month"])
-		wantInTooltip(t, tb, fmtChartConcentration, "showTip at the first month (data index 0)", tip, prose, "first_hhi", "first_month")
-		t.Logf("customers.html: %s tooltip at data index 0: %q", fmtChartConcentration, tip.Text)
-
-		checkClean(t, tb, srv)
+func (p *proseFormats) checkCustomers(t *testing.T, tb *tab) {
+	t.Helper()
+	figs, fm := p.figs, p.fm
+	percentStyle, integerStyle := p.percentStyle, p.integerStyle
+	prose := readProse(t, tb, figs, []proseSentence{
+		{
+			Marker: "Herfindahl",
+			Re:     regexp.MustCompile(`accounts is (\S+) \((\S+) in (.+?)\)`),
+			Figs:   []string{"hhi", "first_hhi", "first_month"},
+		},
+		{
+			Marker: "five largest named accounts",
+			Re:     regexp.MustCompile(`that came to (\S+?): (\S+?) of all the money .*? together make up (\S+)\.(?:\s|$)`),
+			Figs:   []string{"tiktok_spend", "tiktok_share", "top5_share"},
+		},
 	})
+	t.Logf("customers.html: the prose shows %q", prose)
+
+	// The right axis shows HHI in the hhi figure's format (integer,
+	// thousands grouped); the left shows shares in top5_share's
+	// (percent). The formatter applied to the HHI values and to values
+	// past a thousand must give the Go formatter's text, separators
+	// included: HHI runs to 10,000.
+	hhi, firstHHI := figs["hhi"], figs["first_hhi"]
+	probes := []float64{hhi.Value, firstHHI.Value, 1234.4, 2500, 10000}
+	axes := readAxes(t, tb, fmtChartConcentration, probes)
+	if len(axes) != 2 {
+		t.Fatalf("customers.html: %s: %d y axes, want 2 (shares left, HHI right)", fmtChartConcentration, len(axes))
+	}
+	checkAxis(t, tb, fmtChartConcentration, axes[0], fm, figs["top5_share"], percentStyle)
+	checkAxis(t, tb, fmtChartConcentration, axes[1], fm, hhi, integerStyle)
+	if axes[1].Formatter {
+		for i, v := range probes {
+			want, _ := fm.Number(hhi.Spec, v)
+			if i == 0 {
+				want = prose["hhi"]
+			} else if i == 1 {
+				want = prose["first_hhi"]
+			}
+			if got := axes[1].Probes[i]; got != want {
+				t.Errorf("customers.html: %s: the HHI axis formatter shows %v as %q, but the prose's format of {{fig hhi}} (%s) shows it as %q",
+					fmtChartConcentration, v, got, hhi.Spec, want)
+			}
+		}
+		t.Logf("customers.html: %s: the HHI axis formatter shows %v as %q", fmtChartConcentration, probes, axes[1].Probes)
+	}
+
+	// The tooltip at the last month holds the prose's figures.
+	last := lastIndex(t, tb, fmtChartConcentration)
+	tip := showTooltip(t, tb, fmtChartConcentration, last, prose["hhi"])
+	wantInTooltip(t, tb, fmtChartConcentration, fmt.Sprintf("showTip at the last month (data index %d)", last), tip, prose, "tiktok_share", "top5_share", "hhi")
+	t.Logf("customers.html: %s tooltip at data index %d: %q", fmtChartConcentration, last, tip.Text)
+	hideTip(t, tb, fmtChartConcentration)
+	tip = showTooltip(t, tb, fmtChartConcentration, 0, prose["first_hhi"], prose["first_month"])
+	wantInTooltip(t, tb, fmtChartConcentration, "showTip at the first month (data index 0)", tip, prose, "first_hhi", "first_month")
+	t.Logf("customers.html: %s tooltip at data index 0: %q", fmtChartConcentration, tip.Text)
 }

@@ -14,8 +14,6 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-
-	"github.com/briefing-dev/briefing/internal/build"
 )
 
 // printDirEnv names a folder to keep the test's PDFs in, to look at them.
@@ -50,8 +48,8 @@ var printCases = []printCase{
 	// page 2, the closing links and the footer on page 3.
 	{"index.html", 2, 4, []string{
 		"Overview", "$20M", "$83M", "24.1%", "$996M", "29%", "−7%",
-		"Share of monthly spend by customer, March 2022", "$36M", // the donut and its data table
-		"Total monthly spend and annual run-rate", "$696M", // the run-rate chart's data table
+		"Share of monthly spend by customer, March 2022", "$36,000,000", // the donut's data table, in full
+		"Total monthly spend and annual run-rate", "$696,000,000", // the run-rate chart's data table, in full
 		"TikTok 24.1%", // a label of the donut's static image
 	}},
 	// 6 pages: the accounts table, five charts with their data tables,
@@ -66,7 +64,7 @@ var printCases = []printCase{
 	// 2 pages: the prose and the combo chart with its data table on page
 	// 1, the quarterly table and the closing prose on page 2.
 	{"results.html", 1, 3, []string{
-		"Quarterly results", "Quarterly cloud revenue and growth", "$29B", "+29.0%", "+30.0%", "29%", "−7%",
+		"Quarterly results", "Quarterly cloud revenue and growth", "$28.5B", "$28,500,000,000", "+29.0%", "+30.0%", "29%", "−7%",
 	}},
 	// 1 page: prose and lists only.
 	{"outlook.html", 1, 2, []string{"Risks and outlook", "What the provider is doing", "What to watch"}},
@@ -92,12 +90,14 @@ const printStateJS = `(() => ({
       image: shown(img),
       imageLoaded: !!img && img.complete && img.naturalWidth > 0,
       table: shown(table) && table.getBoundingClientRect().height > 0,
-      title: (f.querySelector('figcaption') || {textContent: ''}).textContent.trim(),
+      title: (f.querySelector('.chart-title') || {textContent: ''}).textContent.trim(),
       source: (f.querySelector('.chart-source') || {textContent: ''}).textContent.trim(),
       // The chart itself: from its title to its source note (or image).
       height: Math.round((f.querySelector('.chart-source') || img || f).getBoundingClientRect().bottom - f.getBoundingClientRect().top),
-      titleBreakAfter: getComputedStyle(f.querySelector('figcaption') || f).breakAfter,
-      imageBreakAfter: img ? getComputedStyle(img).breakAfter : '',
+      // The block that must not break, and whether it holds the title,
+      // the image and the source note.
+      headBreakInside: (h => h ? getComputedStyle(h).breakInside : '')(f.querySelector('.chart-head')),
+      headHoldsAll: (h => !!h && [f.querySelector('.chart-title'), img, f.querySelector('.chart-source')].every(el => !el || h.contains(el)))(f.querySelector('.chart-head')),
     };
   }),
 }))()`
@@ -113,10 +113,10 @@ type printState struct {
 		Title       string `json:"title"`
 		Source      string `json:"source"`
 		Height      int    `json:"height"` // of the chart, title to source note, in CSS pixels
-		// break-after of the title and of the image: avoid keeps them
-		// with what follows.
-		TitleBreakAfter string `json:"titleBreakAfter"`
-		ImageBreakAfter string `json:"imageBreakAfter"`
+		// break-inside of the block holding title, image and source
+		// note: avoid keeps them on one page.
+		HeadBreakInside string `json:"headBreakInside"`
+		HeadHoldsAll    bool   `json:"headHoldsAll"`
 	} `json:"figures"`
 }
 
@@ -138,120 +138,131 @@ func pdftotext(t *testing.T) string {
 
 var spaces = regexp.MustCompile(`\s+`)
 
-// TestPrint prints the main pages of the example, as built by `briefing
-// build` (with static chart images), to A4 PDFs, and checks the page
-// counts and that the key figures are in the PDF's text. Under print
-// media each chart prints once, as its static image, whole on one page,
-// with its data table, and the navigation does not print.
-func TestPrint(t *testing.T) {
-	tool := pdftotext(t)
-	browserCtx := startBrowser(t)
-	b := buildExampleStatic(t)
-	srv := serve(t, b.Out)
-	keep := os.Getenv(printDirEnv)
+// printCaseOf returns what the PDF of page must hold, if the page is one
+// that TestExampleLight prints.
+func printCaseOf(page string) (printCase, bool) {
 	for _, pc := range printCases {
-		t.Run(pc.page, func(t *testing.T) {
-			tb := openPage(t, browserCtx, srv, pc.page)
-			waitForCharts(t, tb)
+		if pc.page == page {
+			return pc, true
+		}
+	}
+	return printCase{}, false
+}
 
-			// How the page lays out for print, before printing it.
-			media := func(m string) chromedp.Action[chromedp.Void] {
-				return chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
-					_, err := cdp.Call(ctx, tgt, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
-					return err
-				})
-			}
-			if err := chromedp.Do(tb.ctx, media("print")); err != nil {
-				t.Fatal(err)
-			}
-			st := eval[printState](t, tb, "reading the print layout", printStateJS)
-			if err := chromedp.Do(tb.ctx, media("")); err != nil {
-				t.Fatal(err)
-			}
-			if st.Nav {
-				t.Errorf("%s: the navigation prints", pc.page)
-			}
-			// The height of a page's printable area in CSS pixels (96 per inch).
-			printable := a4Height - 2*printMargin
-			pageHeight := int(printable * 96)
-			for _, f := range st.Figures {
-				if f.Canvas || !f.Image || !f.ImageLoaded {
-					t.Errorf("%s: %s prints canvas=%v, static image=%v (loaded %v); want the static image alone", pc.page, f.ID, f.Canvas, f.Image, f.ImageLoaded)
-				}
-				if !f.Table {
-					t.Errorf("%s: %s: the data table does not print", pc.page, f.ID)
-				}
-				if f.TitleBreakAfter != "avoid" || f.ImageBreakAfter != "avoid" {
-					t.Errorf("%s: %s: break-after is %q after the title and %q after the image in print; want avoid, so that a page break cannot part a chart from its title or source note",
-						pc.page, f.ID, f.TitleBreakAfter, f.ImageBreakAfter)
-				}
-				if f.Height > pageHeight {
-					t.Errorf("%s: %s is %d px tall in print, more than a page (%d px): it will be cut", pc.page, f.ID, f.Height, pageHeight)
-				}
-			}
+// printPages are the pages of printCases.
+func printPages() []string {
+	var pages []string
+	for _, pc := range printCases {
+		pages = append(pages, pc.page)
+	}
+	return pages
+}
 
-			pdf, err := chromedp.Run(tb.ctx, func(ctx context.Context, tgt *chromedp.Target) ([]byte, error) {
-				m := printMargin
-				res, err := cdp.Call(ctx, tgt, page.PrintToPDF, page.PrintToPDFParams{
-					PaperWidth: a4Width, PaperHeight: a4Height,
-					MarginTop: &m, MarginBottom: &m, MarginLeft: &m, MarginRight: &m,
-					PrintBackground: new(true),
-				})
-				return res.Data, err
-			})
-			if err != nil {
-				t.Fatalf("%s: printing to PDF: %v", pc.page, err)
-			}
-			dir := t.TempDir()
-			if keep != "" {
-				dir = keep
-			}
-			name := strings.ReplaceAll(strings.TrimSuffix(pc.page, ".html"), "/", "-")
-			file := filepath.Join(dir, name+".pdf")
-			if err := os.WriteFile(file, pdf, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			out, err := exec.Command(tool, "-enc", "UTF-8", file, "-").Output()
-			if err != nil {
-				t.Fatalf("%s: %s %s: %v", pc.page, tool, file, err)
-			}
-			// pdftotext ends every page with a form feed.
-			pages := bytes.Count(out, []byte("\f"))
-			text := spaces.ReplaceAllString(string(out), " ")
-			var pageTexts []string
-			for _, p := range strings.Split(string(out), "\f") {
-				pageTexts = append(pageTexts, spaces.ReplaceAllString(p, " "))
-			}
-			onPage := func(s string) int {
-				for i, p := range pageTexts {
-					if strings.Contains(p, s) {
-						return i + 1
-					}
-				}
-				return 0
-			}
-			// Each chart whole on one page: its title (the first place the
-			// title is printed) and its source note, with the image between.
-			for _, f := range st.Figures {
-				if f.Title == "" || f.Source == "" {
-					continue
-				}
-				if a, b := onPage(f.Title), onPage(f.Source); a == 0 || a != b {
-					t.Errorf("%s: %s: the title is on PDF page %d and the source note on page %d; the chart was cut", pc.page, f.ID, a, b)
-				}
-			}
-			if pages < pc.minPages || pages > pc.maxPages {
-				t.Errorf("%s: the PDF has %d A4 pages, want %d to %d", pc.page, pages, pc.minPages, pc.maxPages)
-			}
-			for _, w := range pc.want {
-				if !strings.Contains(text, w) {
-					t.Errorf("%s: the PDF's text lacks %q", pc.page, w)
-				}
-			}
-			t.Logf("%s: %d A4 pages, %d KB, %d charts printed as images; %s", pc.page, pages, len(pdf)/1024, len(st.Figures), file)
-			checkClean(t, tb, srv)
+// checkPrint prints a page of the example as built by `briefing build`
+// (with static chart images), whose charts have drawn, to an A4 PDF, and
+// checks the page count and that the key figures are in the PDF's text.
+// Under print media each chart prints once, as its static image, whole on
+// one page, with its data table, and the navigation does not print. The
+// page must be as loaded: no data table opened by another check.
+func checkPrint(t *testing.T, tb *tab, pc printCase) {
+	t.Helper()
+	tool := pdftotext(t)
+	keep := os.Getenv(printDirEnv)
+	// How the page lays out for print, before printing it.
+	media := func(m string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tgt, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
+			return err
 		})
 	}
+	if err := chromedp.Do(tb.ctx, media("print")); err != nil {
+		t.Fatal(err)
+	}
+	st := eval[printState](t, tb, "reading the print layout", printStateJS)
+	if err := chromedp.Do(tb.ctx, media("")); err != nil {
+		t.Fatal(err)
+	}
+	if st.Nav {
+		t.Errorf("%s: the navigation prints", pc.page)
+	}
+	// The height of a page's printable area in CSS pixels (96 per inch).
+	printable := a4Height - 2*printMargin
+	pageHeight := int(printable * 96)
+	for _, f := range st.Figures {
+		if f.Canvas || !f.Image || !f.ImageLoaded {
+			t.Errorf("%s: %s prints canvas=%v, static image=%v (loaded %v); want the static image alone", pc.page, f.ID, f.Canvas, f.Image, f.ImageLoaded)
+		}
+		if !f.Table {
+			t.Errorf("%s: %s: the data table does not print", pc.page, f.ID)
+		}
+		if f.HeadBreakInside != "avoid" || !f.HeadHoldsAll {
+			t.Errorf("%s: %s: the chart's block has break-inside %q and holds title, image and source: %v; want avoid and all, so that a page break cannot part a chart from its title or source note",
+				pc.page, f.ID, f.HeadBreakInside, f.HeadHoldsAll)
+		}
+		if f.Height > pageHeight {
+			t.Errorf("%s: %s is %d px tall in print, more than a page (%d px): it will be cut", pc.page, f.ID, f.Height, pageHeight)
+		}
+	}
+
+	pdf, err := chromedp.Run(tb.ctx, func(ctx context.Context, tgt *chromedp.Target) ([]byte, error) {
+		m := printMargin
+		res, err := cdp.Call(ctx, tgt, page.PrintToPDF, page.PrintToPDFParams{
+			PaperWidth: a4Width, PaperHeight: a4Height,
+			MarginTop: &m, MarginBottom: &m, MarginLeft: &m, MarginRight: &m,
+			PrintBackground: new(true),
+		})
+		return res.Data, err
+	})
+	if err != nil {
+		t.Fatalf("%s: printing to PDF: %v", pc.page, err)
+	}
+	dir := t.TempDir()
+	if keep != "" {
+		dir = keep
+	}
+	name := strings.ReplaceAll(strings.TrimSuffix(pc.page, ".html"), "/", "-")
+	file := filepath.Join(dir, name+".pdf")
+	if err := os.WriteFile(file, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(tool, "-enc", "UTF-8", file, "-").Output()
+	if err != nil {
+		t.Fatalf("%s: %s %s: %v", pc.page, tool, file, err)
+	}
+	// pdftotext ends every page with a form feed.
+	pages := bytes.Count(out, []byte("\f"))
+	text := spaces.ReplaceAllString(string(out), " ")
+	var pageTexts []string
+	for _, p := range strings.Split(string(out), "\f") {
+		pageTexts = append(pageTexts, spaces.ReplaceAllString(p, " "))
+	}
+	onPage := func(s string) int {
+		for i, p := range pageTexts {
+			if strings.Contains(p, s) {
+				return i + 1
+			}
+		}
+		return 0
+	}
+	// Each chart whole on one page: its title (the first place the
+	// title is printed) and its source note, with the image between.
+	for _, f := range st.Figures {
+		if f.Title == "" || f.Source == "" {
+			continue
+		}
+		if a, b := onPage(f.Title), onPage(f.Source); a == 0 || a != b {
+			t.Errorf("%s: %s: the title is on PDF page %d and the source note on page %d; the chart was cut", pc.page, f.ID, a, b)
+		}
+	}
+	if pages < pc.minPages || pages > pc.maxPages {
+		t.Errorf("%s: the PDF has %d A4 pages, want %d to %d", pc.page, pages, pc.minPages, pc.maxPages)
+	}
+	for _, w := range pc.want {
+		if !strings.Contains(text, w) {
+			t.Errorf("%s: the PDF's text lacks %q", pc.page, w)
+		}
+	}
+	t.Logf("%s: %d A4 pages, %d KB, %d charts printed as images; %s", pc.page, pages, len(pdf)/1024, len(st.Figures), file)
 }
 
 // noStaticPrintJS reports, under print media, how each chart of a page
@@ -275,15 +286,13 @@ const noStaticPrintJS = `(() => Array.from(document.querySelectorAll('figure.cha
   };
 }))()`
 
-// TestPrintWithoutStaticImages prints a page of a build that drew no
-// static images (as the browser tests build it): the charts' canvases
-// print instead, within the page's width.
-func TestPrintWithoutStaticImages(t *testing.T) {
-	browserCtx := startBrowser(t)
-	b := buildSite(t, exampleDir, build.Options{})
-	srv := serve(t, b.Out)
-	tb := openPage(t, browserCtx, srv, "index.html")
-	waitForCharts(t, tb)
+// checkPrintWithoutStatic checks how index.html of a build that drew no
+// static images (as the browser tests build it) prints, once its charts
+// have drawn: the charts' canvases print instead, within the page's width.
+// It changes the page's viewport, media and canvases: no check may follow
+// it on the same tab.
+func checkPrintWithoutStatic(t *testing.T, tb *tab) {
+	t.Helper()
 	// The printable width of A4 with 1 cm margins, in CSS pixels.
 	printable := a4Width - 2*printMargin
 	width := int(printable * 96)
@@ -305,15 +314,14 @@ func TestPrintWithoutStaticImages(t *testing.T) {
 	}
 	figs := eval[[]state](t, tb, "reading the print layout", noStaticPrintJS)
 	if len(figs) == 0 {
-		t.Fatal("index.html has no charts")
+		t.Fatalf("%s has no charts", tb.name)
 	}
 	for _, f := range figs {
 		if !f.Canvas || f.Images != 0 {
-			t.Errorf("index.html: %s prints canvas=%v with %d images; without static images the canvas must print", f.ID, f.Canvas, f.Images)
+			t.Errorf("%s: %s prints canvas=%v with %d images; without static images the canvas must print", tb.name, f.ID, f.Canvas, f.Images)
 		}
 		if f.Width > f.Figure || f.Width > width {
-			t.Errorf("index.html: %s: the canvas is %d px wide in a %d px figure on a %d px page", f.ID, f.Width, f.Figure, width)
+			t.Errorf("%s: %s: the canvas is %d px wide in a %d px figure on a %d px page", tb.name, f.ID, f.Width, f.Figure, width)
 		}
 	}
-	checkClean(t, tb, srv)
 }

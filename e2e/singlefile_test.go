@@ -10,67 +10,55 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
-
-	"github.com/briefing-dev/briefing/internal/build"
 )
+
+// offline makes every request of the tab that could reach a network fail.
+var offline = chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
+	// The conditions with no URL pattern apply to every request.
+	_, err := cdp.Call(ctx, tgt, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+		MatchedNetworkConditions: []*network.Conditions{{Offline: true, DownloadThroughput: -1, UploadThroughput: -1}},
+	})
+	if err != nil {
+		return err
+	}
+	_, err = cdp.Call(ctx, tgt, network.OverrideNetworkState, network.OverrideNetworkStateParams{
+		Offline: true, DownloadThroughput: -1, UploadThroughput: -1,
+	})
+	return err
+})
 
 // TestBrowserSingleFile opens each single-file page of the example from
 // disk, alone in an empty folder, with the browser's network switched off,
 // and checks that every chart draws and nothing is requested.
 func TestBrowserSingleFile(t *testing.T) {
-	browserCtx := startBrowser(t)
-	b := buildSite(t, exampleDir, build.Options{})
-	files, err := build.SingleFile(b.Result.Files)
-	if err != nil {
-		t.Fatal(err)
-	}
+	browserCtx := browser(t)
+	files := singleFile(t, exampleSite(t))
 	for name := range files {
 		if strings.HasPrefix(name, "assets/") {
 			t.Errorf("single-file output still has %s", name)
 		}
 	}
-	for _, page := range []string{"index.html", "customers.html", "customer/tiktok.html"} {
+	pages := []string{"index.html", "customers.html", "customer/tiktok.html"}
+	// Each page alone in a folder of its own.
+	paths := map[string]string{}
+	for _, page := range pages {
+		file := filepath.Join(t.TempDir(), "page.html")
+		if err := os.WriteFile(file, files[page], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths[page] = file
+	}
+	tabs := openPages(t, browserCtx, pages, func(page string) string { return "file://" + paths[page] }, offline)
+	for _, tb := range tabs {
+		page, file := tb.name, paths[tb.name]
 		t.Run(page, func(t *testing.T) {
-			dir := t.TempDir()
-			file := filepath.Join(dir, "page.html")
-			if err := os.WriteFile(file, files[page], 0o644); err != nil {
-				t.Fatal(err)
-			}
-			rec := &recorder{}
-			timeoutCtx, cancel := context.WithTimeout(browserCtx, pageTimeout)
-			defer cancel()
-			ctx, cancelTab := chromedp.NewContext(timeoutCtx, chromedp.WithListener(rec.listen))
-			defer cancelTab()
-			err := chromedp.Do(ctx,
-				chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
-					if _, err := cdp.Call(ctx, tgt, network.Enable, network.EnableParams{}); err != nil {
-						return err
-					}
-					// Every request that could reach a network fails: the
-					// conditions with no URL pattern apply to all of them.
-					_, err := cdp.Call(ctx, tgt, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-						MatchedNetworkConditions: []*network.Conditions{{Offline: true, DownloadThroughput: -1, UploadThroughput: -1}},
-					})
-					if err != nil {
-						return err
-					}
-					_, err = cdp.Call(ctx, tgt, network.OverrideNetworkState, network.OverrideNetworkStateParams{
-						Offline: true, DownloadThroughput: -1, UploadThroughput: -1,
-					})
-					return err
-				}),
-				chromedp.Navigate("file://"+file),
-			)
-			if err != nil {
-				t.Fatalf("loading %s: %v", file, err)
-			}
-			tb := &tab{ctx: ctx, rec: rec, url: "file://" + file, name: page}
+			tb.use(t)
 			states := waitForCharts(t, tb)
 			want := strings.Count(string(files[page]), `class="chart-canvas"`)
 			if len(states) != want || want == 0 {
 				t.Errorf("%s: %d charts drew, the page has %d", page, len(states), want)
 			}
-			problems, _, requests := rec.snapshot()
+			problems, _, requests := tb.rec.snapshot()
 			for _, p := range problems {
 				t.Errorf("%s: %s", page, p)
 			}

@@ -1,14 +1,28 @@
 // Package e2e holds end-to-end tests: they build whole briefings in-process
 // and check the output as a reader gets it, as raw HTML and in a real
 // browser.
+//
+// This file is the only one that builds: it alone calls the build, the
+// static chart renderer and the writer, behind exampleSite,
+// exampleStaticSite, hostileSite and singleFile. Every other file reads
+// what a build wrote, through built.
 package e2e
 
 import (
+	"fmt"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/briefing-dev/briefing/internal/build"
+	"github.com/briefing-dev/briefing/internal/chartimage"
+	"github.com/briefing-dev/briefing/internal/config"
+	"github.com/briefing-dev/briefing/internal/site"
+	"github.com/briefing-dev/briefing/internal/table"
 )
 
 // exampleDir is the example briefing at the repository root.
@@ -28,44 +42,148 @@ const (
 
 var hostileNames = []string{nameScript, nameFunc, nameImg}
 
-// built is a briefing built and written to disk.
+// built is a briefing built and written to disk. The package's tests
+// share each one: nothing may change it.
 type built struct {
-	Result *build.Result
-	Out    string // absolute path of the written output
+	Name     string                  // for messages: "the example", …
+	Out      string                  // absolute path of the written output
+	Pages    []string                // the output's HTML pages, slash-separated, in name order
+	RowPages []string                // those made one per row of a table, in name order
+	Config   *config.Site            // the briefing's site.toml
+	Tables   map[string]*table.Table // loaded tables and query results
+	files    site.Files              // the output, for the single-file edition
+}
+
+// html returns a page of the output as written.
+func (b *built) html(t *testing.T, page string) string {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join(b.Out, filepath.FromSlash(page)))
+	if err != nil {
+		t.Fatalf("%s: %v", b.Name, err)
+	}
+	return string(src)
+}
+
+var exampleBuild, exampleStaticBuild, hostileBuild once[*built]
+
+// exampleSite is the example built without static chart images, as the
+// browser tests have always built it.
+func exampleSite(t *testing.T) *built {
+	t.Helper()
+	return exampleBuild.get(t, func() (*built, error) {
+		return buildSite("the example", exampleDir, build.Options{})
+	})
+}
+
+// exampleStaticSite is the example built as `briefing build` does: with a
+// static SVG image of every chart (for print and for readers without
+// JavaScript), drawn by the same chart-image service (without its cache).
+func exampleStaticSite(t *testing.T) *built {
+	t.Helper()
+	return exampleStaticBuild.get(t, func() (*built, error) {
+		js, err := pinnedECharts()
+		if err != nil {
+			return nil, err
+		}
+		images := chartimage.New(chartimage.Options{Off: true, Workers: 2})
+		defer images.Close()
+		b, err := buildSite("the example with static images", exampleDir, build.Options{ECharts: js, Images: images})
+		if err != nil {
+			return nil, err
+		}
+		if n := strings.Count(string(b.files["index.html"]), `class="chart-print"`); n == 0 {
+			return nil, fmt.Errorf("the static build drew no chart images (no img.chart-print on index.html)")
+		}
+		return b, nil
+	})
+}
+
+// hostileSite is testdata/hostile, built with the repository's pinned
+// ECharts, since the test site has no node_modules of its own.
+func hostileSite(t *testing.T) *built {
+	t.Helper()
+	return hostileBuild.get(t, func() (*built, error) {
+		js, err := pinnedECharts()
+		if err != nil {
+			return nil, err
+		}
+		return buildSite("the hostile briefing", hostileDir, build.Options{ECharts: js})
+	})
+}
+
+// singleFile returns the single-file edition of a build: page path → HTML.
+func singleFile(t *testing.T, b *built) map[string][]byte {
+	t.Helper()
+	files, err := build.SingleFile(b.files)
+	if err != nil {
+		t.Fatalf("%s: the single-file edition: %v", b.Name, err)
+	}
+	return files
+}
+
+// pinnedECharts reads the ECharts that npm ci installed at the repository
+// root.
+func pinnedECharts() ([]byte, error) {
+	p := filepath.Join(exampleDir, filepath.FromSlash(build.EChartsDefault))
+	js, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("ECharts %s is not installed at %s (run `npm ci` at the repository root): %v", build.EChartsVersion, p, err)
+	}
+	return js, nil
 }
 
 // buildSite builds the briefing in dir through an os.Root, as the CLI does,
-// and writes it to a fresh temporary folder.
-func buildSite(t *testing.T, dir string, opt build.Options) *built {
-	t.Helper()
+// and writes it to a fresh temporary folder that lives until every test
+// has run.
+func buildSite(name, dir string, opt build.Options) (*built, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	root, err := os.OpenRoot(abs)
 	if err != nil {
-		t.Fatalf("opening the site %s: %v", abs, err)
+		return nil, fmt.Errorf("opening the site %s: %v", abs, err)
 	}
 	defer root.Close()
 	res, err := build.Build(root.FS(), opt)
 	if err != nil {
-		t.Fatalf("building the site %s: %v", abs, err)
+		return nil, fmt.Errorf("building the site %s: %v", abs, err)
 	}
-	out := filepath.Join(t.TempDir(), "out")
+	tmp, err := tempDir("out")
+	if err != nil {
+		return nil, err
+	}
+	out := filepath.Join(tmp, "out")
 	if err := build.Write(out, res.Files); err != nil {
-		t.Fatalf("writing the output of %s to %s: %v", abs, out, err)
+		return nil, fmt.Errorf("writing the output of %s to %s: %v", abs, out, err)
 	}
-	return &built{Result: res, Out: out}
+	pages, err := writtenPages(out)
+	if err != nil {
+		return nil, err
+	}
+	var rows []string
+	for _, p := range res.SitePages {
+		if !p.InNav {
+			rows = append(rows, p.Path)
+		}
+	}
+	slices.Sort(rows)
+	return &built{Name: name, Out: out, Pages: pages, RowPages: rows, Config: res.Config, Tables: res.Tables, files: res.Files}, nil
 }
 
-// buildHostile builds testdata/hostile with the repository's pinned
-// ECharts, since the test site has no node_modules of its own.
-func buildHostile(t *testing.T) *built {
-	t.Helper()
-	p := filepath.Join(exampleDir, filepath.FromSlash(build.EChartsDefault))
-	js, err := os.ReadFile(p)
+// writtenPages lists the HTML files under out, slash-separated, in name
+// order.
+func writtenPages(out string) ([]string, error) {
+	var pages []string
+	err := fs.WalkDir(os.DirFS(out), ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && path.Ext(p) == ".html" {
+			pages = append(pages, p)
+		}
+		return err
+	})
 	if err != nil {
-		t.Fatalf("ECharts %s is not installed at %s (run `npm ci` at the repository root): %v", build.EChartsVersion, p, err)
+		return nil, fmt.Errorf("listing the pages written to %s: %v", out, err)
 	}
-	return buildSite(t, hostileDir, build.Options{ECharts: js})
+	slices.Sort(pages)
+	return pages, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/briefing-dev/briefing/internal/build"
 	"github.com/briefing-dev/briefing/internal/chartimage"
 	"github.com/briefing-dev/briefing/internal/diag"
+	"github.com/briefing-dev/briefing/internal/sitefs"
 )
 
 // briefing is a built briefing and what it was built from.
@@ -37,6 +38,9 @@ func (e *env) open(siteDir string, opt build.Options, images *imageFlags, pages 
 		return nil, err
 	}
 	e.site = abs
+	if opt.UserECharts == nil {
+		opt.UserECharts = userECharts(e.stderr)
+	}
 	return openBriefing(abs, opt, images, pages)
 }
 
@@ -68,12 +72,15 @@ func openBriefing(siteDir string, opt build.Options, images *imageFlags, pages b
 		}
 		opt.Now = func() time.Time { return t }
 	}
+	if opt.Sources.Env == nil {
+		opt.Sources.Env = os.LookupEnv // source queries' connection strings
+	}
 	b := &briefing{root: root, siteAbs: siteAbs}
 	if images != nil {
 		b.images = images.service(siteAbs)
 		opt.Images, opt.SkipStatic = b.images, !pages
 	}
-	res, err := build.Build(root.FS(), opt)
+	res, err := build.Build(sitefs.New(root), opt)
 	if err != nil {
 		b.Close()
 		return nil, err

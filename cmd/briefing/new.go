@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/briefing-dev/briefing/internal/build"
 	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/scaffold"
 	"github.com/briefing-dev/briefing/internal/site"
@@ -41,6 +40,6 @@ func (c *newCommand) run(e *env, args []string) error {
 		return diag.Output.Wrap(diag.Pos{}, err) // the folder is refused, or cannot be written
 	}
 	fmt.Fprintf(e.stdout, "created %s with %d files: %s\n", dir, len(written), strings.Join(written, ", "))
-	fmt.Fprintf(e.stdout, "next: npm install --prefix %s echarts@%s && briefing serve %s\n", dir, build.EChartsVersion, dir)
+	fmt.Fprintf(e.stdout, "next: briefing serve %s\n", dir)
 	return nil
 }

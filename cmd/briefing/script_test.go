@@ -24,7 +24,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(stopPostgres{m}, map[string]func(){
 		"briefing": func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) },
 	})
 }
@@ -54,6 +54,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("PORT", fmt.Sprint(l.Addr().(*net.TCPAddr).Port))
 			return l.Close()
 		},
+		Condition: needs,
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
 			"mkxlsx":    cmdMkxlsx,
 			"sametree":  cmdSametree,
@@ -62,6 +63,23 @@ func TestScripts(t *testing.T) {
 			"fails":     cmdFails,
 		},
 	})
+}
+
+// needs answers [needs:PROG]: whether PROG is on PATH. A script skips
+// without it, unless BRIEFING_REQUIRE_PROG=1 (upper case) makes its absence
+// a failure, as in CI.
+func needs(cond string) (bool, error) {
+	prog, ok := strings.CutPrefix(cond, "needs:")
+	if !ok {
+		return false, fmt.Errorf("unknown condition %q", cond)
+	}
+	if _, err := exec.LookPath(prog); err == nil {
+		return true, nil
+	}
+	if env := "BRIEFING_REQUIRE_" + strings.ToUpper(prog); os.Getenv(env) == "1" {
+		return false, fmt.Errorf("%s is required (%s=1) but not on PATH", prog, env)
+	}
+	return false, nil
 }
 
 // fails CODE PROG [ARGS...] runs PROG like exec and succeeds when it

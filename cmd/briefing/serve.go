@@ -47,7 +47,7 @@ func (c *serveCommand) run(e *env, args []string) error {
 	if e.site, err = filepath.Abs(siteDir); err != nil {
 		return err
 	}
-	opt := build.Options{}
+	opt := build.Options{UserECharts: userECharts(e.stderr)}
 	if p := os.Getenv("BRIEFING_ECHARTS"); p != "" {
 		if opt.ECharts, err = os.ReadFile(p); err != nil {
 			return usagef("BRIEFING_ECHARTS: %v", err)

@@ -27,32 +27,41 @@ import (
 	"github.com/briefing-dev/briefing/internal/chartimage"
 	"github.com/briefing-dev/briefing/internal/config"
 	"github.com/briefing-dev/briefing/internal/diag"
+	"github.com/briefing-dev/briefing/internal/echarts"
 	"github.com/briefing-dev/briefing/internal/figure"
 	"github.com/briefing-dev/briefing/internal/format"
 	"github.com/briefing-dev/briefing/internal/page"
 	"github.com/briefing-dev/briefing/internal/query"
+	"github.com/briefing-dev/briefing/internal/render"
+	"github.com/briefing-dev/briefing/internal/render/fonts"
 	"github.com/briefing-dev/briefing/internal/site"
+	"github.com/briefing-dev/briefing/internal/source"
 	"github.com/briefing-dev/briefing/internal/table"
 	"github.com/briefing-dev/briefing/internal/tableview"
 )
 
-// The pinned ECharts: package.json names the version, and the build refuses
-// any other file, so every site ships exactly the code that was tested.
+// The pinned ECharts (package echarts): package.json names the version,
+// and the build refuses any other file, so every site ships exactly the
+// code that was tested.
 const (
-	EChartsVersion = "5.6.0"
-	EChartsSHA256  = "bf4a223524e40b77c304bec67e1222cf551f14880cf42c69dc046558e11c07b1"
+	EChartsVersion = echarts.Version
+	EChartsSHA256  = echarts.SHA256
 	// EChartsDefault is where npm puts it, relative to the site root.
 	EChartsDefault = "node_modules/echarts/dist/echarts.min.js"
 )
 
 // Dirs read as sources; the output may not sit inside any of them.
-var SourceDirs = []string{"content", "data", "charts", "templates", "static", "queries", "tables"}
+var SourceDirs = []string{"content", "data", "charts", "templates", "static", "queries", "tables", source.SnapshotDir}
 
 // Options configure a build.
 type Options struct {
 	// ECharts, when set, is used instead of reading the file named in
 	// site.toml (or EChartsDefault). It is checked against the pin too.
 	ECharts []byte
+	// UserECharts, when set, is the user's copy of ECharts, read (and
+	// filled with npm the first time) when the site has charts and neither
+	// ECharts, site.toml nor the site's node_modules gives one.
+	UserECharts *echarts.UserCopy
 	// Limits bound the data loaders; zero means table.DefaultLimits.
 	Limits *table.Limits
 	// BaseURL, when set, overrides base_url in site.toml.
@@ -77,6 +86,10 @@ type Options struct {
 	Output func(cfg *config.Site) (site.Writer, error)
 	// Workers is how many pages are rendered at once; 0 means one per core.
 	Workers int
+	// Sources say how source queries reach their databases (package
+	// source): the environment their connection strings come from, or
+	// offline, from the snapshots.
+	Sources source.Options
 }
 
 // StaticWidth is the width of the charts' SVG images, in pixels.
@@ -114,9 +127,12 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 		return nil, diag.Config.Errorf(cfg.Pos("locale"), "%v", err)
 	}
 	r := &Result{Config: cfg}
-	if r.Tables, err = loadTables(fsys, cfg, opt); err != nil {
+	sources := source.New(cfg.SourceConfigs(), opt.Sources)
+	defer sources.Close()
+	if r.Tables, err = loadTablesWith(fsys, cfg, sources, opt); err != nil {
 		return nil, err
 	}
+	r.Warnings = append(r.Warnings, tableWarnings(cfg, r.Tables)...)
 	db, err := query.Open(r.Tables)
 	if err != nil {
 		return nil, err
@@ -125,9 +141,10 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 	if err := db.SetLimits(cfg.QueryLimits()); err != nil {
 		return nil, err
 	}
-	if err := runQueries(fsys, db, r.Tables); err != nil {
+	if err := runAllQueries(fsys, db, r.Tables, sources, opt); err != nil {
 		return nil, err
 	}
+	r.Warnings = append(r.Warnings, sources.Warnings()...)
 	figs, err := figure.Load(fsys, db, checkFormat)
 	if err != nil {
 		return nil, err
@@ -140,6 +157,7 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 	if pin.Views, err = tableview.LoadSpecs(fsys); err != nil {
 		return nil, err
 	}
+	tableview.SetLabels(pin.Views, cfg.Labels)
 	set, err := page.Prepare(fsys, pin)
 	if err != nil {
 		return nil, err
@@ -152,16 +170,24 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 			r.Charts[name] = c
 		}
 	}
-	echarts, drawWith, err := readECharts(fsys, cfg, opt)
-	if err != nil {
-		return nil, err
+	var ship, drawWith []byte
+	if len(r.Charts) > 0 { // a site without charts needs no ECharts
+		if ship, drawWith, err = readECharts(fsys, cfg, opt); err != nil {
+			return nil, err
+		}
 	}
-	r.Images = openImages(opt.Images, cfg, drawWith)
+	var faces *fonts.Set
+	if opt.Images != nil && drawWith != nil {
+		if faces, err = loadFonts(fsys, cfg); err != nil {
+			return nil, err
+		}
+	}
+	r.Images = openImages(opt.Images, cfg, drawWith, faces)
 	tmpl, err := site.LoadTemplates(fsys)
 	if err != nil {
 		return nil, err
 	}
-	in := site.Input{Config: cfg, Pages: pages, Nav: set.Nav, ECharts: echarts, Funcs: template.FuncMap{"fig": set.Figures.Show}, Workers: opt.Workers}
+	in := site.Input{Config: cfg, Pages: pages, Nav: set.Nav, ECharts: ship, Funcs: template.FuncMap{"fig": set.Figures.Show}, Workers: opt.Workers}
 	if cfg.GeneratedAt {
 		now := time.Now
 		if opt.Now != nil {
@@ -171,6 +197,11 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 	}
 	if err := write(fsys, tmpl, in, pin.Charts, opt, r); err != nil {
 		return nil, err
+	}
+	if r.Images != nil && r.Images.CanDraw() {
+		// An edition that draws its own images (email) draws every chart.
+		drawn := func(c *chart.Chart) bool { return opt.SkipStatic || c.Static != "" }
+		r.Warnings = append(r.Warnings, glyphWarnings(r.Charts, drawn, faces)...)
 	}
 	if r.Images != nil && r.Images.Problem() != nil {
 		r.Warnings = append(r.Warnings, diag.Config.Errorf(cfg.Pos("cache", "dir"), "%v; chart images were drawn without it", r.Images.Problem()))
@@ -187,11 +218,11 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 
 // openImages opens the build's session of the chart-image service, or
 // returns nil without one.
-func openImages(svc *chartimage.Service, cfg *config.Site, echarts []byte) *chartimage.Session {
+func openImages(svc *chartimage.Service, cfg *config.Site, echarts []byte, set *fonts.Set) *chartimage.Session {
 	if svc == nil {
 		return nil
 	}
-	return svc.Session(chartimage.Source{ECharts: echarts, Dir: cfg.Cache.Dir, MaxBytes: int64(cfg.Cache.MaxMB) << 20})
+	return svc.Session(chartimage.Source{ECharts: echarts, Dir: cfg.Cache.Dir, MaxBytes: int64(cfg.Cache.MaxMB) << 20, Fonts: set})
 }
 
 // drawStatic draws every placed chart that wants a static image (spec's
@@ -248,31 +279,51 @@ func checkFormat(name string, k table.Kind) error {
 }
 
 func loadTables(fsys fs.FS, cfg *config.Site, opt Options) (map[string]*table.Table, error) {
-	lim := table.DefaultLimits
-	if opt.Limits != nil {
-		lim = *opt.Limits
-	}
+	sources := source.New(cfg.SourceConfigs(), opt.Sources)
+	defer sources.Close()
+	return loadTablesWith(fsys, cfg, sources, opt)
+}
+
+// loadTablesWith loads the tables of site.toml, those made by source
+// queries from sources.
+func loadTablesWith(fsys fs.FS, cfg *config.Site, sources *source.Set, opt Options) (map[string]*table.Table, error) {
+	lim := opt.limits()
 	tables := map[string]*table.Table{}
 	var errs []error
 	for _, name := range cfg.TableNames() {
-		t, err := opt.Cache.load(fsys, cfg.TableSpec(name), lim)
+		var t *table.Table
+		var err error
+		if cfg.IsSourceTable(name) {
+			t, err = opt.Cache.loadSource(fsys, name, sources.Table(cfg.SourceQuery(name)), lim)
+		} else {
+			t, err = opt.Cache.load(fsys, cfg.TableSpec(name), lim)
+		}
 		if err != nil {
 			errs = append(errs, err) // tables are independent: report every bad one
 			continue
 		}
 		tables[name] = t
 	}
-	return tables, diag.Join(errs...)
+	return tables, diag.Join(distinct(errs)...)
 }
 
 // runQueries runs queries/*.sql in dependency order; each result becomes
 // a table that charts, tables, figures and later queries can use.
 func runQueries(fsys fs.FS, db *query.DB, tables map[string]*table.Table) error {
+	return runAllQueries(fsys, db, tables, source.New(nil, source.Options{}), Options{})
+}
+
+// runAllQueries runs queries/*.sql: those that name a source on it (or
+// from their snapshots), then the others in dependency order.
+func runAllQueries(fsys fs.FS, db *query.DB, tables map[string]*table.Table, sources *source.Set, opt Options) error {
 	srcs, err := query.LoadSources(fsys)
 	if err != nil {
 		return err
 	}
 	if err := query.CheckNames(srcs, tables); err != nil {
+		return err
+	}
+	if srcs, err = runSourceQueries(fsys, srcs, db, tables, sources, opt); err != nil {
 		return err
 	}
 	if srcs, err = query.Order(srcs); err != nil {
@@ -305,8 +356,10 @@ func loadChartSpecs(fsys fs.FS) (map[string]*chart.Spec, error) {
 
 // readECharts returns the pinned echarts.min.js to copy into the output
 // (nil when the site opted in to a CDN copy) and the one to draw static
-// images with. Both are found the same way: BRIEFING_ECHARTS (opt.ECharts),
-// else [assets] echarts in site.toml, else EChartsDefault. A CDN site may
+// images with (render.Drawing: the smaller drawing build when npm installed
+// it in the site). Both are found the same way: BRIEFING_ECHARTS (opt.ECharts),
+// else [assets] echarts in site.toml, else EChartsDefault in the site,
+// else the user's copy (opt.UserECharts, package echarts). A CDN site may
 // have no copy of its own; it then has no static images.
 func readECharts(fsys fs.FS, cfg *config.Site, opt Options) (ship, draw []byte, err error) {
 	b, err := findECharts(fsys, cfg, opt)
@@ -314,34 +367,39 @@ func readECharts(fsys fs.FS, cfg *config.Site, opt Options) (ship, draw []byte, 
 		if err != nil {
 			return nil, nil, nil
 		}
-		return nil, b, nil
+		return nil, render.Drawing(fsys, b), nil
 	}
-	return b, b, err
+	return b, render.Drawing(fsys, b), err
 }
 
 func findECharts(fsys fs.FS, cfg *config.Site, opt Options) ([]byte, error) {
-	b, where := opt.ECharts, "BRIEFING_ECHARTS"
-	if b == nil {
-		where = cfg.Assets.ECharts
-		if where == "" {
-			where = EChartsDefault
-		}
-		var err error
-		if b, err = fs.ReadFile(fsys, where); err != nil {
-			return nil, diag.Config.Errorf(diag.Pos{File: where}, "ECharts %s is not installed: run `npm ci` in this repository, or `npm install --prefix SITE_DIR echarts@%s` for a briefing elsewhere", EChartsVersion, EChartsVersion)
-		}
+	if opt.ECharts != nil {
+		return opt.ECharts, VerifyECharts(opt.ECharts, "BRIEFING_ECHARTS")
 	}
-	if err := VerifyECharts(b, where); err != nil {
-		return nil, err
+	if where := cfg.Assets.ECharts; where != "" {
+		b, err := fs.ReadFile(fsys, where)
+		if err != nil {
+			return nil, diag.Config.Errorf(cfg.Pos("assets", "echarts"), "echarts %q: %v; install ECharts %s there (`npm install echarts@%s`), or remove the key to use the user's copy", where, err, EChartsVersion, EChartsVersion)
+		}
+		return b, VerifyECharts(b, where)
+	}
+	b, err := fs.ReadFile(fsys, EChartsDefault)
+	if err == nil {
+		return b, VerifyECharts(b, EChartsDefault)
+	}
+	if opt.UserECharts == nil {
+		return nil, diag.Config.Errorf(diag.Pos{File: EChartsDefault}, "ECharts %s is not installed: run `npm ci` in this repository, or `npm install --prefix SITE_DIR echarts@%s` for a briefing elsewhere", EChartsVersion, EChartsVersion)
+	}
+	if b, err = opt.UserECharts.Load(); err != nil {
+		return nil, diag.Config.Errorf(diag.Pos{File: opt.UserECharts.Path()}, "%v", err)
 	}
 	return b, nil
 }
 
 // VerifyECharts checks echarts.min.js (read from where) against the pin.
 func VerifyECharts(b []byte, where string) error {
-	sum := sha256.Sum256(b)
-	if got := hex.EncodeToString(sum[:]); got != EChartsSHA256 {
-		return diag.Config.Errorf(diag.Pos{File: where}, "echarts.min.js has sha256 %s, not the pinned ECharts %s (%s); reinstall with `npm ci`", got[:12], EChartsVersion, EChartsSHA256[:12])
+	if err := echarts.Verify(b); err != nil {
+		return diag.Config.Errorf(diag.Pos{File: where}, "%v; reinstall with `npm ci`", err)
 	}
 	return nil
 }
@@ -359,7 +417,12 @@ func addStatic(fsys fs.FS, w site.Writer, taken map[string]bool) ([]string, erro
 			}
 			return err
 		}
-		if !d.Type().IsRegular() {
+		if d.Type()&fs.ModeSymlink != 0 {
+			fi, err := fs.Stat(fsys, p) // a link out of the site is an error here
+			if err != nil || !fi.Mode().IsRegular() {
+				return err
+			}
+		} else if !d.Type().IsRegular() {
 			return nil
 		}
 		if rel := strings.TrimPrefix(p, "static/"); taken[rel] {

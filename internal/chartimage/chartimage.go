@@ -19,7 +19,8 @@
 //
 // An entry is named by the SHA-256 of everything its image depends on: the
 // option JSON, the size, the format and scale, the ECharts file, the chart
-// script and the renderer's Version. Any change to one of them is a miss;
+// script, the fonts (fonts.Set.Fingerprint: the site's font files and the
+// system's font folders) and the renderer's Version. Any change to one of them is a miss;
 // nothing is ever invalidated by time. An entry is a file holding one
 // header line (its length and the SHA-256 of its bytes) and the image: the
 // sanitised SVG, or the PNG. On reading, an entry whose header, length or
@@ -46,6 +47,7 @@ import (
 	"sync/atomic"
 
 	"github.com/briefing-dev/briefing/internal/render"
+	"github.com/briefing-dev/briefing/internal/render/fonts"
 	"github.com/briefing-dev/briefing/internal/render/raster"
 	"github.com/briefing-dev/briefing/internal/site"
 )
@@ -54,7 +56,7 @@ import (
 // package render or package raster would draw the same option differently:
 // entries drawn by an older version are then never read again (and are
 // pruned as the cache fills).
-const Version = "1"
+const Version = "3" // 2: fallback fonts for characters the Go fonts lack; 3: no toolbox hit area, drawn with the drawing build
 
 // DefaultMaxBytes bounds the cache folder when site.toml does not:
 // 256 MiB, about 5,000 chart images.
@@ -148,11 +150,16 @@ type Source struct {
 	Dir string
 	// MaxBytes bounds the cache folder; 0 means DefaultMaxBytes.
 	MaxBytes int64
+	// Fonts measure and draw the text; nil means fonts.Default.
+	Fonts *fonts.Set
 }
 
 // Session returns the images of one build.
 func (s *Service) Session(src Source) *Session {
-	ss := &Session{svc: s, echarts: src.ECharts, used: map[string]bool{}, max: src.MaxBytes}
+	ss := &Session{svc: s, echarts: src.ECharts, used: map[string]bool{}, max: src.MaxBytes, fonts: src.Fonts}
+	if ss.fonts == nil {
+		ss.fonts = fonts.Default()
+	}
 	if ss.max <= 0 {
 		ss.max = DefaultMaxBytes
 	}
@@ -183,6 +190,7 @@ type Session struct {
 	sum     [32]byte // of echarts
 	store   *store   // nil: no persistent cache
 	max     int64
+	fonts   *fonts.Set
 
 	mu      sync.Mutex
 	used    map[string]bool // entries this session read or wrote
@@ -197,6 +205,9 @@ func (ss *Session) Dir() string {
 	}
 	return filepath.Dir(ss.store.dir)
 }
+
+// Fonts is the set the session measures and draws text with.
+func (ss *Session) Fonts() *fonts.Set { return ss.fonts }
 
 // CanDraw reports whether the session has an ECharts to draw with.
 func (ss *Session) CanDraw() bool { return ss.echarts != nil }
@@ -295,7 +306,7 @@ func (ss *Session) draw(r Request, key string) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		if img, err = rd.SVG(r.Option, r.Width, r.Height); err != nil {
+		if img, err = rd.SVGWith(r.Option, r.Width, r.Height, ss.fonts); err != nil {
 			return nil, err
 		}
 	} else {
@@ -309,7 +320,7 @@ func (ss *Session) draw(r Request, key string) ([]byte, error) {
 			}
 		}
 		var err error
-		if img, err = raster.PNG(svg, r.Scale); err != nil {
+		if img, err = raster.PNGWith(svg, r.Scale, ss.fonts); err != nil {
 			return nil, err
 		}
 	}

@@ -43,6 +43,7 @@ func (ss *Session) key(r Request) string {
 	h.Write([]byte(magic + "\x00" + Version + "\x00"))
 	h.Write(ss.sum[:])
 	h.Write(ss.svc.scriptSum[:])
+	h.Write([]byte(ss.fonts.Fingerprint() + "\x00"))
 	var n [24]byte
 	binary.BigEndian.PutUint64(n[:8], uint64(r.Width))
 	binary.BigEndian.PutUint64(n[8:16], uint64(r.Height))

@@ -9,8 +9,10 @@ package config
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"math"
 	"net/mail"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -49,6 +51,12 @@ type Site struct {
 	Charts      Charts            `toml:"charts"`
 	Cache       Cache             `toml:"cache"`
 	Queries     Queries           `toml:"queries"`
+	// Sources are the databases source queries run on ([sources.NAME]).
+	Sources map[string]*Source `toml:"sources"`
+	// Labels are readers' names for columns: the header a table gives a
+	// column that its own [headers] does not name (column → label).
+	Labels map[string]string `toml:"labels"`
+	Fonts  Fonts             `toml:"fonts"`
 
 	src []byte
 	ix  *tomlpos.Index
@@ -56,14 +64,48 @@ type Site struct {
 
 // Data describes one table.
 type Data struct {
-	File      string            `toml:"file"`
-	Sheet     string            `toml:"sheet"`
-	Key       string            `toml:"key"`
-	HeaderRow int               `toml:"header_row"`
-	Columns   map[string]string `toml:"columns"` // column name → type
+	File      string `toml:"file"`
+	Sheet     string `toml:"sheet"`
+	Key       string `toml:"key"`
+	HeaderRow int    `toml:"header_row"`
+	// Columns declares kinds: column name, or a pattern of names such as
+	// "20*", → type. Other columns take their kind from the data.
+	Columns map[string]string `toml:"columns"`
+	// Unpivot reads a wide grid as long rows (see table.Unpivot).
+	Unpivot *Unpivot `toml:"unpivot"`
+	// SkipRows leaves out rows with a cell matching one of these patterns
+	// ("Total*"); SkipColumns the columns whose header matches one.
+	SkipRows    []string `toml:"skip_rows"`
+	SkipColumns []string `toml:"skip_columns"`
 	// Encoding is the text encoding of a CSV or TOML file, for legacy
 	// exports: utf-8 (the default), latin1, windows-1252 or utf-16.
 	Encoding string `toml:"encoding"`
+	// Source and SQL make the table a source query instead of a file:
+	// SQL runs on the database [sources.SOURCE] names.
+	Source string `toml:"source"`
+	SQL    string `toml:"sql"`
+}
+
+// Source is one database ([sources.NAME]): see package source.
+type Source struct {
+	Driver string `toml:"driver"` // a registered driver: postgres, sqlite
+	// DSNEnv names the environment variable holding the connection
+	// string; the string itself is never read from site.toml.
+	DSNEnv  string `toml:"dsn_env"`
+	Timeout string `toml:"timeout"`  // a Go duration; default "60s"
+	MaxRows int    `toml:"max_rows"` // the most rows one query may return; default 100000
+	// Offline is "fallback" to build from the snapshots when the source
+	// cannot be reached, or "refuse" (the default) to fail.
+	Offline string `toml:"offline"`
+	// DSN exists only to refuse it with a clear message.
+	DSN string `toml:"dsn"`
+}
+
+// Unpivot is a table's unpivot = { columns = "B:S", name = "month", value = "revenue" }.
+type Unpivot struct {
+	Columns string `toml:"columns"`
+	Name    string `toml:"name"`
+	Value   string `toml:"value"`
 }
 
 // Assets chooses where ECharts comes from.
@@ -94,6 +136,22 @@ type Cache struct {
 	// MaxMB bounds the folder's size, in MiB. Default 256.
 	MaxMB int `toml:"max_mb"`
 }
+
+// Fonts chooses the typefaces of static chart images. Text is set in the
+// built-in Go fonts; a character they lack is drawn from the first of
+// Files that has it, else from a font in the system's font folders.
+type Fonts struct {
+	// Files are site-relative font files (.ttf, .otf, .ttc, .otc), in
+	// order of preference.
+	Files []string `toml:"files"`
+	// System searches the standard font folders (/usr/share/fonts and
+	// the like) too. Default true; false makes images the same on every
+	// machine, given the same Files.
+	System *bool `toml:"system"`
+}
+
+// SystemFonts reports whether static images may use the system's fonts.
+func (s *Site) SystemFonts() bool { return s.Fonts.System == nil || *s.Fonts.System }
 
 // StaticCharts reports whether charts get a static image unless their
 // definition says otherwise.
@@ -129,7 +187,7 @@ type SMTP struct {
 // Queries bounds what one SQL query (a queries/*.sql file or a figure's
 // sql) may cost; a query over a limit fails with an error at its file.
 type Queries struct {
-	Timeout   string `toml:"timeout"`    // a Go duration, default "10s"
+	Timeout   string `toml:"timeout"`    // a Go duration; default "": query.DefaultLimits' (500ms, plus 1s per 10,000 rows)
 	MaxRows   int    `toml:"max_rows"`   // default 1000000
 	MaxMemory string `toml:"max_memory"` // bytes, with a unit: "256MiB" (default), "1GiB", "500MB"
 }
@@ -138,12 +196,15 @@ type Queries struct {
 func Default() *Site {
 	return &Site{Language: "en", Locale: "en-US", Currency: "USD", Output: "output",
 		Email:   Email{Pages: []string{"index"}, SMTP: SMTP{Port: 587, PasswordEnv: "BRIEFING_SMTP_PASSWORD", TLS: "starttls"}},
-		Queries: Queries{Timeout: "10s", MaxRows: 1_000_000, MaxMemory: "256MiB"}}
+		Queries: Queries{MaxRows: 1_000_000, MaxMemory: "256MiB"}}
 }
 
 // Load reads and validates site.toml from fsys.
 func Load(fsys fs.FS) (*Site, error) {
 	src, err := tomlpos.ReadFile(fsys, File)
+	if diag.IsSource(err) {
+		return nil, err // a link out of the site (package sitefs)
+	}
 	if err != nil {
 		return nil, diag.Config.Errorf(diag.Pos{File: File}, "cannot read: %v (is this a briefing folder?)", err)
 	}
@@ -165,6 +226,12 @@ func (s *Site) Validate() error {
 	if strings.TrimSpace(s.Title) == "" {
 		return diag.Config.Errorf(diag.Pos{File: File, Line: 1, Col: 1}, "title is required")
 	}
+	for _, key := range []string{"title", "subtitle", "period"} {
+		text := map[string]string{"title": s.Title, "subtitle": s.Subtitle, "period": s.Period}[key]
+		if strings.Contains(text, "{{") {
+			return tomlpos.NoReference(diag.Config, text, s.ix.TextStart(key), "site.toml's "+key)
+		}
+	}
 	if s.FiscalYearStart < 0 || s.FiscalYearStart > 12 {
 		return diag.Config.Errorf(s.ix.Value("fiscal_year_start"), "fiscal_year_start %d: want a month, 1 to 12", s.FiscalYearStart)
 	}
@@ -181,6 +248,12 @@ func (s *Site) Validate() error {
 		if !validName(name) {
 			return diag.Config.Errorf(s.ix.Key("data", name), "table name %q: use letters, digits and underscores", name)
 		}
+		if d.Source != "" || d.SQL != "" {
+			if err := s.validateSourceTable(name, d); err != nil {
+				return err
+			}
+			continue
+		}
 		if d.File == "" {
 			return diag.Config.Errorf(s.ix.Key("data", name), "table %q: file is required", name)
 		}
@@ -193,10 +266,8 @@ func (s *Site) Validate() error {
 		if d.HeaderRow < 0 {
 			return diag.Config.Errorf(s.ix.Value("data", name, "header_row"), "header_row must be 1 or more")
 		}
-		for col, kind := range d.Columns {
-			if _, err := table.ParseKind(kind); err != nil {
-				return diag.Config.Errorf(s.ix.Value("data", name, "columns", col), "table %q: column %q: %v", name, col, err)
-			}
+		if err := s.validateColumns(name, d); err != nil {
+			return err
 		}
 	}
 	if s.Email.SMTP.Password != "" {
@@ -215,7 +286,13 @@ func (s *Site) Validate() error {
 			return diag.Config.Errorf(s.ix.Key("email"), "email address %q: %v", addr, err)
 		}
 	}
+	if err := s.validateSources(); err != nil {
+		return err
+	}
 	if err := s.validateCache(); err != nil {
+		return err
+	}
+	if err := s.validateFonts(); err != nil {
 		return err
 	}
 	if (s.Assets.EChartsURL == "") != (s.Assets.EChartsIntegrity == "") {
@@ -236,7 +313,13 @@ func (s *Site) QueryLimits() query.Limits {
 
 func (s *Site) queryLimits() (query.Limits, error) {
 	q := s.Queries
+	lim := query.DefaultLimits
 	timeout, err := time.ParseDuration(q.Timeout)
+	if q.Timeout == "" {
+		timeout, err = lim.Timeout, nil
+	} else {
+		lim.TimeoutPerRow = 0 // the site's own timeout is the whole of it
+	}
 	if err != nil || timeout <= 0 {
 		return query.Limits{}, diag.Config.Errorf(s.ix.Value("queries", "timeout"), "timeout %q: want a duration such as \"10s\" or \"2m\"", q.Timeout)
 	}
@@ -247,7 +330,8 @@ func (s *Site) queryLimits() (query.Limits, error) {
 	if err != nil || mem < 1<<20 {
 		return query.Limits{}, diag.Config.Errorf(s.ix.Value("queries", "max_memory"), "max_memory %q: want a size of at least 1MiB, such as \"256MiB\" or \"1GiB\"", q.MaxMemory)
 	}
-	return query.Limits{Timeout: timeout, MaxRows: q.MaxRows, MaxBytes: mem}, nil
+	lim.Timeout, lim.MaxRows, lim.MaxBytes = timeout, q.MaxRows, mem
+	return lim, nil
 }
 
 var byteUnits = map[string]int64{"": 1, "B": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}
@@ -281,7 +365,7 @@ func (s *Site) validateCache() error {
 		return diag.Config.Errorf(s.ix.Value("cache", "dir"), "cache dir %q must be a folder inside the site (or an absolute path)", d)
 	}
 	top, _, _ := strings.Cut(d, "/")
-	if slices.Contains([]string{"content", "data", "charts", "templates", "static", "queries"}, top) ||
+	if slices.Contains([]string{"content", "data", "charts", "templates", "static", "queries", "snapshots"}, top) ||
 		d == s.Output || strings.HasPrefix(d, strings.TrimSuffix(s.Output, "/")+"/") {
 		return diag.Config.Errorf(s.ix.Value("cache", "dir"), "cache dir %q is inside a source or output folder; use a folder of its own, such as .briefing-cache", d)
 	}
@@ -305,11 +389,17 @@ func (s *Site) TableSpec(name string) table.Spec {
 	for c, k := range d.Columns {
 		cols[c], _ = table.ParseKind(k)
 	}
-	return table.Spec{
+	spec := table.Spec{
 		Name: name, File: d.File, Sheet: d.Sheet, Key: d.Key, HeaderRow: d.HeaderRow, Columns: cols, Encoding: d.Encoding,
+		Currency: s.Currency, SkipRows: d.SkipRows, SkipColumns: d.SkipColumns,
 		Where:     s.ix.Key("data", name),
 		ColumnPos: func(col string) diag.Pos { return s.ix.Key("data", name, "columns", col) },
+		KeyPos:    func(path ...string) diag.Pos { return s.ix.Value(append([]string{"data", name}, path...)...) },
 	}
+	if u := d.Unpivot; u != nil {
+		spec.Unpivot = &table.Unpivot{Columns: u.Columns, Name: u.Name, Value: u.Value}
+	}
+	return spec
 }
 
 // Pos locates a key of site.toml, for errors found later in the build.
@@ -331,4 +421,56 @@ func validName(s string) bool {
 // site: no leading slash, no "..", no backslashes.
 func validRelPath(p string) bool {
 	return p != "" && fs.ValidPath(p) && !strings.Contains(p, `\`)
+}
+
+// fontExts are the font files static images can draw with.
+var fontExts = []string{".ttf", ".otf", ".ttc", ".otc"}
+
+func (s *Site) validateFonts() error {
+	for _, f := range s.Fonts.Files {
+		if !validRelPath(f) {
+			return diag.Config.Errorf(s.ix.Value("fonts", "files"), "font file %q must be a relative path inside the site", f)
+		}
+		if !slices.Contains(fontExts, strings.ToLower(filepath.Ext(f))) {
+			return diag.Config.Errorf(s.ix.Value("fonts", "files"), "font file %q: want a TrueType or OpenType font (%s)", f, strings.Join(fontExts, ", "))
+		}
+	}
+	for col, label := range s.Labels {
+		if strings.TrimSpace(label) == "" {
+			return diag.Config.Errorf(s.ix.Value("labels", col), "label of %q is empty", col)
+		}
+	}
+	return nil
+}
+
+// validateColumns checks a table's column types, patterns and unpivot.
+func (s *Site) validateColumns(name string, d *Data) error {
+	for _, col := range slices.Sorted(maps.Keys(d.Columns)) {
+		at := s.ix.Value("data", name, "columns", col)
+		if _, err := table.ParseKind(d.Columns[col]); err != nil {
+			return diag.Config.Errorf(at, "table %q: column %q: %v", name, col, err)
+		}
+		if _, err := path.Match(col, ""); err != nil {
+			return diag.Config.Errorf(s.ix.Key("data", name, "columns", col), "table %q: column pattern %q: %v", name, col, err)
+		}
+	}
+	for _, k := range []struct {
+		key  string
+		list []string
+	}{{"skip_rows", d.SkipRows}, {"skip_columns", d.SkipColumns}} {
+		key := k.key
+		for _, p := range k.list {
+			if _, err := path.Match(p, ""); err != nil || strings.TrimSpace(p) == "" {
+				return diag.Config.Errorf(s.ix.Value("data", name, key), "table %q: %s pattern %q: want text with * for any run of characters, such as \"Total*\"", name, key, p)
+			}
+		}
+	}
+	if u := d.Unpivot; u != nil {
+		for i, v := range []string{u.Columns, u.Name, u.Value} {
+			if key := []string{"columns", "name", "value"}[i]; strings.TrimSpace(v) == "" {
+				return diag.Config.Errorf(s.ix.Key("data", name, "unpivot"), "table %q: unpivot needs columns, name and value (unpivot = { columns = \"B:S\", name = \"month\", value = \"revenue\" }); %s is missing", name, key)
+			}
+		}
+	}
+	return nil
 }

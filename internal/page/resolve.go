@@ -259,15 +259,67 @@ func (r *resolver) bind(p *Page, blocks []narrative.Block, w *row) error {
 		var err error
 		switch n := b.(type) {
 		case *narrative.ChartRef:
-			p.Charts[n.Name], err = chart.Bind(r.in.Charts[n.Name], r.in.Tables, r.in.Format, rowText)
+			s := r.in.Charts[n.Name]
+			expand := func(key, text string) (string, error) { return r.expand(text, s.TextPos(key), w) }
+			p.Charts[n.Name], err = chart.BindExpanded(s, r.in.Tables, r.in.Format, rowText, expand)
 		case *narrative.TableRef:
-			p.Tables[n.Name], err = tableview.Build(r.in.Views[n.Name], r.in.Tables, r.in.Format, rowText)
+			s := r.in.Views[n.Name]
+			var v *tableview.View
+			if v, err = tableview.Build(s, r.in.Tables, r.in.Format, rowText); err == nil {
+				err = r.expandTable(v, s, w)
+			}
+			p.Tables[n.Name] = v
 		}
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// expandTable resolves the references in a table's caption, note and the
+// headers its definition names.
+func (r *resolver) expandTable(v *tableview.View, s *tableview.Spec, w *row) error {
+	var err error
+	if v.Caption, err = r.expand(v.Caption, s.TextPos("caption"), w); err != nil {
+		return err
+	}
+	if v.Note, err = r.expand(v.Note, s.TextPos("note"), w); err != nil {
+		return err
+	}
+	for i, col := range v.Columns {
+		if s.Headers[col] == "" {
+			continue // from the column's name: data, never a reference
+		}
+		if v.Header[i].Text, err = r.expand(v.Header[i].Text, s.TextPos("headers", col), w); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// expand checks and resolves the references in text from a definition
+// file, which begins at start; w is the page's row, or nil.
+func (r *resolver) expand(text string, start diag.Pos, w *row) (string, error) {
+	if !strings.Contains(text, "{{") {
+		return text, nil
+	}
+	t, err := narrative.ParseText(text, start)
+	if err != nil {
+		return "", err
+	}
+	var each *table.Table
+	if w != nil {
+		each = w.t
+	}
+	var errs []error
+	for _, ref := range t.Refs {
+		errs = append(errs, r.check(ref, each))
+	}
+	if err := diag.Join(errs...); err != nil {
+		return "", err
+	}
+	return r.fill(t, w)
 }
 
 // rowPages makes one page per row of the file's table, named by its slug
@@ -281,18 +333,21 @@ func (r *resolver) rowPages(s source) ([]Page, error) {
 		}
 	}
 	dir := strings.TrimSuffix(Path(d.File), ".html")
-	seen := map[string]int{}
+	values := make([]string, len(t.Rows))
+	for i := range t.Rows {
+		values[i] = table.Format(t.Columns[slugCol].Kind, t.Rows[i][slugCol])
+	}
+	slugs, dups := Slugs(values)
 	var pages []Page
 	for i := range t.Rows {
-		slug := Slug(table.Format(t.Columns[slugCol].Kind, t.Rows[i][slugCol]))
+		slug := slugs[i]
 		if slug == "" {
 			return nil, diag.Content.Errorf(t.Pos(i, slugCol), "the page for this row has no name: column %q is empty or has no letters or digits", t.Columns[slugCol].Name)
 		}
-		if prev, dup := seen[slug]; dup {
+		if prev := dups[i]; prev >= 0 {
 			return nil, diag.Content.Errorf(t.Pos(i, slugCol), "two rows would make the page %s/%s.html: this one and %s; make the %q values distinct",
 				dir, slug, t.Pos(prev, slugCol), t.Columns[slugCol].Name)
 		}
-		seen[slug] = i
 		p, err := r.page(s, dir+"/"+slug+".html", &row{t: t, r: i})
 		if err != nil {
 			return nil, err

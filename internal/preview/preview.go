@@ -8,6 +8,9 @@
 // that did not change are not read again (build.Cache), and chart images
 // come from the same persistent cache as briefing build's when
 // build.Options.Images is set (package chartimage).
+//
+// /_briefing/data shows the data the last good build saw, as `briefing
+// describe` prints it, and /_briefing/data.json the same as JSON (data.go).
 package preview
 
 import (
@@ -30,6 +33,8 @@ import (
 	"github.com/briefing-dev/briefing/internal/build"
 	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/site"
+	"github.com/briefing-dev/briefing/internal/sitefs"
+	"github.com/briefing-dev/briefing/internal/table"
 )
 
 // Server serves a briefing from memory.
@@ -39,11 +44,12 @@ type Server struct {
 	cache build.Cache
 
 	mu      sync.Mutex
-	out     string     // the output folder site.toml names, not watched
-	images  string     // the chart image cache folder, not watched
-	files   site.Files // the last good build
-	problem string     // the last build's errors as text, or ""
-	version int        // bumped after every build
+	out     string          // the output folder site.toml names, not watched
+	images  string          // the chart image cache folder, not watched
+	files   site.Files      // the last good build
+	data    []table.Summary // its tables, for the data view (data.go)
+	problem string          // the last build's errors as text, or ""
+	version int             // bumped after every build
 	subs    map[chan event]bool
 
 	// OnBuild, if set, is called after every build with its duration and
@@ -101,7 +107,7 @@ func (s *Server) build() (site.Files, error) {
 		return nil, err
 	}
 	defer root.Close()
-	res, err := build.Build(root.FS(), s.opt)
+	res, err := build.Build(sitefs.New(root), s.opt)
 	if err != nil {
 		return nil, err
 	}
@@ -109,8 +115,9 @@ func (s *Server) build() (site.Files, error) {
 	if !filepath.IsAbs(out) {
 		out = filepath.Join(s.dir, out)
 	}
+	data := table.SummarizeAll(res.Tables, res.Config.TableNames(), dataSamples)
 	s.mu.Lock()
-	s.out = out
+	s.out, s.data = out, data
 	if res.Images != nil {
 		s.images = res.Images.Dir()
 	}
@@ -161,7 +168,7 @@ func (s *Server) Problem() string {
 // others get 403. No answer is sniffed for another content type.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	if refuseForeignHost(w, r) {
+	if refuseForeignHost(w, r) || s.serveData(w, r) {
 		return
 	}
 	switch r.URL.Path {

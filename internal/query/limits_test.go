@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/briefing-dev/briefing/internal/diag"
+	"github.com/briefing-dev/briefing/internal/table"
 )
 
 const endless = "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM r)"
@@ -94,5 +95,34 @@ func TestFormatBytes(t *testing.T) {
 		if got := FormatBytes(n); got != want {
 			t.Errorf("FormatBytes(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+// The default timeout is short for a small briefing and grows with the
+// rows in its tables, derived tables included: counted, not timed.
+func TestDefaultTimeoutGrowsWithRows(t *testing.T) {
+	tables := loadFixture(t)
+	rows := 0
+	for _, tb := range tables {
+		rows += len(tb.Rows)
+	}
+	db := limitedDB(t, DefaultLimits)
+	if got, want := db.timeout(), 500*time.Millisecond+time.Duration(rows)*100*time.Microsecond; got != want {
+		t.Errorf("timeout with %d rows: %v, want %v", rows, got, want)
+	}
+	big := table.New("big", "data/big.csv", 1, []table.Column{{Name: "n", Kind: table.Number}})
+	for i := range 100_000 {
+		big.Append([]table.Value{{F: float64(i)}})
+	}
+	if err := db.Add(big); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := db.timeout(), 10500*time.Millisecond+time.Duration(rows)*100*time.Microsecond; got != want {
+		t.Errorf("timeout with %d rows: %v, want %v", rows+100_000, got, want)
+	}
+	// A timeout the site sets is the whole of it.
+	db.SetLimits(Limits{Timeout: 3 * time.Second, MaxRows: 10, MaxBytes: 1 << 20})
+	if got := db.timeout(); got != 3*time.Second {
+		t.Errorf("a set timeout: %v, want 3s", got)
 	}
 }

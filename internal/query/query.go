@@ -19,6 +19,7 @@
 package query
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -49,7 +50,10 @@ const Dir = "queries"
 type DB struct {
 	db     *sql.DB
 	kinds  map[string]table.Kind // column name → kind, from every table given
+	cols   map[string][]string   // lower-case table name → its columns, for errors
+	names  []string              // the tables, in the order they were added
 	lim    Limits
+	rows   int                     // rows in the tables added, for the default timeout
 	tables map[string]*table.Table // by lower-case name: given, not yet copied
 	given  map[string]bool         // lower-case names of every table given
 	copied int                     // tables copied into SQLite, for tests
@@ -63,7 +67,7 @@ func Open(tables map[string]*table.Table) (*DB, error) {
 		return nil, err
 	}
 	db.SetMaxOpenConns(1) // one connection: one in-memory database
-	d := &DB{db: db, kinds: map[string]table.Kind{}, tables: map[string]*table.Table{}, given: map[string]bool{}}
+	d := &DB{db: db, kinds: map[string]table.Kind{}, cols: map[string][]string{}, tables: map[string]*table.Table{}, given: map[string]bool{}}
 	if err := d.SetLimits(DefaultLimits); err != nil {
 		db.Close()
 		return nil, err
@@ -95,6 +99,9 @@ func (d *DB) Add(t *table.Table) error {
 		}
 	}
 	d.tables[key] = t
+	d.cols[key] = t.ColumnNames()
+	d.names = append(d.names, t.Name)
+	d.rows += len(t.Rows)
 	return nil
 }
 
@@ -190,8 +197,14 @@ type Source struct {
 	Line int // line of the SQL's first line within File
 	Col  int // column of the SQL's first byte on Line (0 or 1: the line's start)
 	SQL  string
+	// What names the source in messages: "query" (the default) or
+	// "figure" for a figure's sql.
+	What string
 	// Types overrides result column types (column → kind).
 	Types map[string]table.Kind
+	// Source, from a leading `-- source: NAME` comment, names the database
+	// the query runs on (package source); "" is the loaded tables.
+	Source string
 }
 
 // Run executes src and returns its result as a table.
@@ -210,10 +223,11 @@ func (d *DB) Run(src Source) (*table.Table, error) {
 	seen := map[string]bool{}
 	for i, n := range names {
 		if seen[n] {
-			return nil, diag.Query.Errorf(src.pos(), "query %q: two result columns are called %q; name them apart with AS", src.Name, n)
+			return nil, diag.Query.Errorf(src.pos(), "%s: two result columns are called %q; name them apart with AS", src.label(), n)
 		}
 		seen[n] = true
-		cols[i] = table.Column{Name: n, Kind: d.kindOf(src, n, raw, i)}
+		k, from := d.kindOf(src, n, raw, i)
+		cols[i] = table.Column{Name: n, Kind: k, From: from}
 	}
 	t := table.New(src.Name, src.File, src.Line, cols)
 	for _, r := range raw {
@@ -221,7 +235,7 @@ func (d *DB) Run(src Source) (*table.Table, error) {
 		for i, c := range cols {
 			v, err := fromSQL(c, r[i])
 			if err != nil {
-				return nil, diag.Query.Errorf(src.pos(), "query %q: %v", src.Name, err)
+				return nil, diag.Query.Errorf(src.pos(), "%s: %v", src.label(), err)
 			}
 			vals[i] = v
 		}
@@ -308,28 +322,29 @@ func (d *DB) failure(ctx context.Context, src Source, err error) error {
 	return d.sqlError(src, err)
 }
 
-// kindOf decides a result column's type; see the package comment.
-func (d *DB) kindOf(src Source, name string, raw [][]any, col int) table.Kind {
+// kindOf decides a result column's type, and says from what (for
+// `briefing describe`); see the package comment.
+func (d *DB) kindOf(src Source, name string, raw [][]any, col int) (table.Kind, string) {
 	if k, ok := src.Types[name]; ok {
-		return k
+		return k, "query comment"
 	}
 	if k, ok := d.kinds[name]; ok {
-		return k
+		return k, "column " + name
 	}
 	// MAX(month), SUM(monthly_spend_usd) … keep the column's type.
 	if m := aggregateOf.FindStringSubmatch(name); m != nil {
 		if k, ok := d.kinds[m[2]]; ok && (k.IsNumeric() || !strings.EqualFold(m[1], "sum") && !strings.EqualFold(m[1], "avg") && !strings.EqualFold(m[1], "total")) {
-			return k
+			return k, "column " + m[2]
 		}
 	}
 	for _, r := range raw {
 		switch r[col].(type) {
 		case nil, int64, float64:
 		default:
-			return table.Text
+			return table.Text, table.FromValues
 		}
 	}
-	return table.Number
+	return table.Number, table.FromValues
 }
 
 func fromSQL(c table.Column, v any) (table.Value, error) {
@@ -361,26 +376,43 @@ func (s Source) pos() diag.Pos { return diag.Pos{File: s.File, Line: s.Line} }
 
 var aggregateOf = regexp.MustCompile(`(?i)^(max|min|sum|avg|total)\(\s*(?:distinct\s+)?"?([A-Za-z_][A-Za-z0-9_]*)"?\s*\)$`)
 
-var nearToken = regexp.MustCompile(`near "([^"]+)"`)
+var (
+	nearToken = regexp.MustCompile(`near "([^"]+)"`)
+	// Other names SQLite cannot use: at the name.
+	namedToken = regexp.MustCompile(`^(?:no such function|ambiguous column name): ([^ ]+)$`)
+)
 
 // sqlError positions a SQLite error: at the token it names when it names
-// one, else at the query's first line.
+// one (near "FORM", no such column: nope, with the names it could have
+// meant), at the end of the text when the query stops short, else at the
+// query's first line.
 func (d *DB) sqlError(src Source, err error) error {
 	msg := strings.TrimPrefix(err.Error(), "SQL logic error: ")
 	if i := strings.LastIndex(msg, " (1)"); i > 0 && i == len(msg)-4 {
 		msg = msg[:i]
 	}
-	pos := src.pos()
-	if m := nearToken.FindStringSubmatch(msg); m != nil {
-		if off := d.nearOffset(src.SQL, m[1], msg); off >= 0 {
-			line, col := diag.LineCol([]byte(src.SQL), off)
-			if line == 1 && src.Col > 1 {
-				col += src.Col - 1 // SQL that starts inside a line, as in a TOML string
-			}
-			pos.Line, pos.Col = src.Line+line-1, col
-		}
+	off := -1
+	switch name, what, ok := d.unknownName(msg); {
+	case ok:
+		off = identOffset(src.SQL, name)
+		msg += d.suggest(src, name, what)
+	case nearToken.MatchString(msg):
+		off = d.nearOffset(src.SQL, nearToken.FindStringSubmatch(msg)[1], msg)
+	case namedToken.MatchString(msg):
+		off = identOffset(src.SQL, namedToken.FindStringSubmatch(msg)[1])
+	case msg == "incomplete input":
+		off = len(strings.TrimRight(src.SQL, " \t\r\n;"))
 	}
-	return diag.Query.Errorf(pos, "query %q: %s", src.Name, msg)
+	pos := src.pos()
+	if off >= 0 {
+		pos = src.offsetPos(off)
+	}
+	return diag.Query.Errorf(pos, "%s: %s", src.label(), msg)
+}
+
+// label names the source in messages: query "totals", figure "share".
+func (s Source) label() string {
+	return fmt.Sprintf("%s %q", cmp.Or(s.What, "query"), s.Name)
 }
 
 // nearOffset finds which occurrence of tok a syntax error is about. The
@@ -459,6 +491,7 @@ func LoadSources(fsys fs.FS) ([]Source, error) {
 
 var (
 	validName   = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	sourceLine  = regexp.MustCompile(`^--\s*source\s*:\s*([A-Za-z0-9_]+)\s*$`)
 	typeComment = regexp.MustCompile(`^--\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([a-z]+)\s*$`)
 )
 
@@ -472,6 +505,10 @@ func parseSource(file, text string) (Source, error) {
 		line := strings.TrimSpace(raw)
 		if !strings.HasPrefix(line, "--") {
 			break
+		}
+		if m := sourceLine.FindStringSubmatch(line); m != nil {
+			src.Source = m[1]
+			continue
 		}
 		if m := typeComment.FindStringSubmatchIndex(line); m != nil {
 			k, err := table.ParseKind(line[m[4]:m[5]])
@@ -546,7 +583,23 @@ var fromEnds = map[string]bool{
 // sqlTokens splits SQL into words, quoted names and punctuation, leaving
 // out comments and string literals (each literal becomes a "'").
 func sqlTokens(s string) []string {
-	var toks []string
+	spans := sqlTokenSpans(s)
+	toks := make([]string, len(spans))
+	for i, t := range spans {
+		toks[i] = t.text
+	}
+	return toks
+}
+
+// tokSpan is a token and the offset of its first byte.
+type tokSpan struct {
+	text string
+	off  int
+}
+
+// sqlTokenSpans is sqlTokens with each token's offset.
+func sqlTokenSpans(s string) []tokSpan {
+	var toks []tokSpan
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
@@ -577,9 +630,9 @@ func sqlTokens(s string) []string {
 				j++
 			}
 			if c == '\'' {
-				toks = append(toks, "'")
+				toks = append(toks, tokSpan{"'", i})
 			} else {
-				toks = append(toks, s[i:min(j+1, len(s))])
+				toks = append(toks, tokSpan{s[i:min(j+1, len(s))], i})
 			}
 			i = j + 1
 		case isWordByte(c):
@@ -587,10 +640,10 @@ func sqlTokens(s string) []string {
 			for j < len(s) && (isWordByte(s[j]) || s[j] == '$') {
 				j++
 			}
-			toks = append(toks, s[i:j])
+			toks = append(toks, tokSpan{s[i:j], i})
 			i = j
 		default:
-			toks = append(toks, s[i:i+1])
+			toks = append(toks, tokSpan{s[i : i+1], i})
 			i++
 		}
 	}

@@ -23,6 +23,12 @@ import (
 // prefixes the ids of clip paths and gradients, comes from a counter too;
 // it is replaced by one derived from the option.
 //
+// An image has no use for what the page's chart shows on hover or on
+// demand, nor for a description only a DOM can carry: the toolbox (which
+// draws an invisible 10×10 hit area), the tooltip (with its axis pointer)
+// and aria are left out of the option. ECharts then skips their models and
+// views, and the drawing build (echarts-draw.js) need not contain them.
+//
 // The page's legend scrolls, hiding behind a pager what does not fit on
 // one line; an image has no pager, so its legend shows every entry, on as
 // many lines as it takes, and the plot moves down by the extra lines.
@@ -36,6 +42,9 @@ echarts.setPlatformAPI({
 function __briefingRender(json, width, height, id, fontFamily) {
 	var option = briefingPrepare(JSON.parse(json));
 	option.animation = false;
+	delete option.toolbox;
+	delete option.tooltip;
+	delete option.aria;
 	var ts = option.textStyle || {};
 	ts.fontFamily = fontFamily;
 	option.textStyle = ts;
@@ -124,9 +133,10 @@ const seed = 0x6272696566696e67 // "briefing"
 // runtime is one goja runtime with ECharts loaded. It is not safe for
 // concurrent use.
 type runtime struct {
-	vm   *goja.Runtime
-	rng  *rand.PCG
-	draw goja.Callable
+	vm    *goja.Runtime
+	rng   *rand.PCG
+	draw  goja.Callable
+	fonts *fonts.Set // measures the text of the chart being drawn
 }
 
 func newRuntime(echarts, script, glue *goja.Program) (*runtime, error) {
@@ -145,7 +155,7 @@ func newRuntime(echarts, script, glue *goja.Program) (*runtime, error) {
 			sp = fonts.Parse(font)
 			specs[font] = sp
 		}
-		return vm.ToValue(fonts.Measure(text, sp))
+		return vm.ToValue(rt.fonts.Measure(text, sp))
 	}
 	if err := vm.Set("__briefingMeasure", measure); err != nil {
 		return nil, err
@@ -171,8 +181,9 @@ func newRuntime(echarts, script, glue *goja.Program) (*runtime, error) {
 
 // render draws one chart. Math.random restarts from the same seed, so the
 // output depends only on the arguments.
-func (rt *runtime) render(option []byte, width, height int) ([]byte, error) {
+func (rt *runtime) render(option []byte, width, height int, set *fonts.Set) ([]byte, error) {
 	rt.rng.Seed(seed, seed)
+	rt.fonts = set
 	v, err := rt.draw(goja.Undefined(),
 		rt.vm.ToValue(string(option)), rt.vm.ToValue(width), rt.vm.ToValue(height),
 		rt.vm.ToValue(chartID(option, width, height)), rt.vm.ToValue(FontFamily))

@@ -109,7 +109,7 @@ type Input struct {
 	Pages  []Page
 	// Nav is the top bar (page.Set.Nav): the same few links on every page.
 	Nav     []Link
-	ECharts []byte // echarts.min.js to copy into assets/, unless the config opts in to a CDN
+	ECharts []byte // echarts.min.js to copy into assets/, unless the config opts in to a CDN; nil: none (a site without charts)
 	// Funcs replace the template functions declared by FuncNames.
 	Funcs template.FuncMap
 	// Generated is the "generated at" stamp, or "".
@@ -183,6 +183,9 @@ func LoadTemplates(fsys fs.FS) (*template.Template, error) {
 	for _, name := range names {
 		file := path.Join(TemplateDir, name)
 		src, err := fs.ReadFile(fsys, file)
+		if diag.IsSource(err) {
+			return nil, err // a link out of the site (package sitefs)
+		}
 		if err != nil {
 			file = "(built-in) " + name
 			if src, err = defaults.ReadFile("defaults/templates/" + name); err != nil {
@@ -240,7 +243,7 @@ func Names(in Input) []string {
 
 func assetNames(in Input) []string {
 	names := []string{"assets/style.css", "assets/briefing.js"}
-	if in.Config.Assets.EChartsURL == "" {
+	if in.Config.Assets.EChartsURL == "" && in.ECharts != nil { // nil: the site has no charts
 		names = append(names, "assets/echarts.min.js")
 	}
 	return names

@@ -255,11 +255,11 @@ func TestRenderChart(t *testing.T) {
 	files := renderSite(t, defaultTemplates(t), siteInput(t, ""))
 	page := string(files["customers.html"])
 	for _, w := range []string{
-		`<figure class="chart" id="chart-share">`,
+		`<figure class="chart" id="chart-share" aria-labelledby="chart-share-title">`,
 		`data-chart="chart-share-option"`,
 		`style="height: 300px"`,
 		`<script type="application/json" id="chart-share-option">{"series":[{"name":"\u003c/script\u003e\u003cscript\u003ex()\u003c/script\u003e","data":[1]}]}</script>`,
-		`<figcaption class="chart-title">Share &lt;of&gt; spend</figcaption>`,
+		`<p class="chart-title" id="chart-share-title">Share &lt;of&gt; spend</p>`,
 		`<th scope="col">&lt;b&gt;Spend&lt;/b&gt;</th>`,
 		`<th scope="row">A &amp; B</th><td>$20M</td>`,
 		`<p class="chart-source">Illustrative</p>`,

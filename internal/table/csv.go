@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
+	"slices"
 
 	"github.com/briefing-dev/briefing/internal/diag"
 )
@@ -44,22 +46,29 @@ func loadCSV(src []byte, spec Spec, lim Limits) (*Table, error) {
 			continue
 		}
 		if b == nil {
-			b, err = newBuilder(spec, lim, "", fields, func(i int) diag.Pos {
-				l, c := r.FieldPos(i)
-				return diag.Pos{File: spec.File, Line: l, Col: c}
+			header := slices.Clone(fields)
+			headerLine := line
+			headerCols := make([]int, len(fields))
+			for i := range fields {
+				_, headerCols[i] = r.FieldPos(i)
+			}
+			b, err = newBuilder(spec, lim, "", header, func(i int) (int32, int32) {
+				if i >= len(header) {
+					return int32(headerLine), 1
+				}
+				return int32(headerLine), int32(headerCols[i])
 			})
 			if err != nil {
 				return nil, err
 			}
 			continue
 		}
-		if len(fields) > len(b.field) && b.field[len(b.field)-1] < len(fields)-1 {
-			for i := b.field[len(b.field)-1] + 1; i < len(fields); i++ {
-				if fields[i] != "" {
-					l, c := r.FieldPos(i)
-					return nil, diag.Data.Errorf(diag.Pos{File: spec.File, Line: l, Col: c},
-						"row has %d fields but the header names only %d columns", len(fields), b.field[len(b.field)-1]+1)
-				}
+		named := b.namedFields()
+		for i := named; i < len(fields); i++ {
+			if fields[i] != "" {
+				l, c := r.FieldPos(i)
+				return nil, diag.Data.Errorf(diag.Pos{File: spec.File, Line: l, Col: c},
+					"row has %d fields but the header names only %d columns", len(fields), named)
 			}
 		}
 		pos := func(i int) (int32, int32) {
@@ -70,12 +79,13 @@ func loadCSV(src []byte, spec Spec, lim Limits) (*Table, error) {
 			l, c := r.FieldPos(i)
 			return int32(l), int32(c)
 		}
-		if err := b.add(fields, pos, func(int) bool { return false }, false); err != nil {
+		if err := b.add(fields, pos, textCell); err != nil {
 			return nil, err
 		}
 	}
 	if b == nil {
 		return nil, diag.Data.Errorf(diag.Pos{File: spec.File, Line: 1, Col: 1}, "file is empty (expected a header line)")
 	}
-	return b.t, nil
+	b.t.Range = fmt.Sprintf("lines %d-%d", spec.HeaderRow, max(b.lastLine, int32(spec.HeaderRow)))
+	return b.finish()
 }

@@ -191,10 +191,10 @@ func TestDeclaredColumnMissing(t *testing.T) {
 		Where:   diag.Pos{File: "site.toml", Line: 12, Col: 1},
 	}
 	_, err := load(t, "data/q.csv", src, spec, table.DefaultLimits)
-	wantErr(t, err, `site.toml:12:1: table "t": column "spend" is not in the header of data/q.csv (found: name, region)`)
+	wantErr(t, err, `site.toml:12:1: table "t": column "spend" is not in the header of data/q.csv (columns: name, region)`)
 	spec.ColumnPos = func(name string) diag.Pos { return diag.Pos{File: "site.toml", Line: 15, Col: 3} }
 	_, err = load(t, "data/q.csv", src, spec, table.DefaultLimits)
-	wantErr(t, err, `site.toml:15:3: table "t": column "spend" is not in the header of data/q.csv (found: name, region)`)
+	wantErr(t, err, `site.toml:15:3: table "t": column "spend" is not in the header of data/q.csv (columns: name, region)`)
 }
 
 func TestDuplicateHeader(t *testing.T) {
@@ -237,7 +237,7 @@ func TestLoadFileErrors(t *testing.T) {
 	_, err := table.Load(fstest.MapFS{}, table.Spec{Name: "spend", File: "data/missing.csv", Where: where}, table.DefaultLimits)
 	wantErr(t, err, `site.toml:3:1: table "spend": cannot read data/missing.csv: file does not exist`)
 	_, err = table.Load(fstest.MapFS{"data/x.json": {Data: []byte("{}")}}, table.Spec{Name: "spend", File: "data/x.json", Where: where}, table.DefaultLimits)
-	wantErr(t, err, `site.toml:3:1: table "spend": data/x.json: unsupported file type (want .xlsx, .csv or .toml)`)
+	wantErr(t, err, `site.toml:3:1: table "spend": data/x.json: unsupported file type (want .xlsx, .csv, .toml or .parquet)`)
 }
 
 // ---- TOML ----

@@ -44,6 +44,7 @@ type sheetReader struct {
 	inCell   bool
 	col      int    // column of the current cell
 	cellType string // its t attribute
+	style    int32  // its s attribute
 	text     []byte // its <v> text, or its inline string
 	inV      bool
 	inIS     bool // inside <is>: an inline string
@@ -58,6 +59,7 @@ type sheetReader struct {
 // a shared string or rowText[start:end].
 type cellSpan struct {
 	col        int
+	style      int32 // the cell's style, or -1 for a text cell
 	start, end int
 	shared     string
 	isShared   bool
@@ -75,8 +77,9 @@ type sheetData struct {
 }
 
 type rawRow struct {
-	num   int
-	cells []string // by column, up to the last non-empty one
+	num    int
+	cells  []string // by column, up to the last non-empty one
+	styles []int32  // the style of each number cell; -1 for text cells
 }
 
 func (r *sheetReader) sheetPos() diag.Pos { return diag.Pos{File: r.file, Sheet: r.sheet} }
@@ -217,7 +220,7 @@ func (r *sheetReader) startCell(t xml.StartElement) error {
 		return diag.Data.Errorf(r.rowPos(), "more than %d cells in one row, the most a sheet can have", maxSheetCols)
 	}
 	r.col++
-	r.cellType = ""
+	r.cellType, r.style = "", 0
 	for _, a := range t.Attr {
 		switch a.Name.Local {
 		case "r":
@@ -228,6 +231,10 @@ func (r *sheetReader) startCell(t xml.StartElement) error {
 			r.col = c
 		case "t":
 			r.cellType = a.Value
+		case "s":
+			if n, err := strconv.ParseInt(a.Value, 10, 32); err == nil && n >= 0 {
+				r.style = int32(n)
+			}
 		}
 	}
 	if r.col > maxSheetCols {
@@ -280,7 +287,10 @@ func (r *sheetReader) end(t xml.EndElement) error {
 // endCell keeps the cell's value, if it has one: the text of <v> or of
 // the inline string, or the shared string <v> points at.
 func (r *sheetReader) endCell() error {
-	span := cellSpan{col: r.col}
+	span := cellSpan{col: r.col, style: r.style}
+	if r.cellType != "" && r.cellType != "n" {
+		span.style = -1 // text, a boolean, an error or an ISO date: no number format applies
+	}
 	switch r.cellType {
 	case "s":
 		s := strings.TrimSpace(string(r.text))
@@ -334,57 +344,92 @@ func (r *sheetReader) endRow() {
 	}
 	text := string(r.rowText)
 	cells := make([]string, width)
+	styles := make([]int32, width)
 	for _, s := range r.spans {
 		if s.isShared {
 			cells[s.col-1] = s.shared
 		} else {
 			cells[s.col-1] = text[s.start:s.end]
 		}
+		styles[s.col-1] = s.style
 	}
-	r.out.rows = append(r.out.rows, rawRow{num: r.row, cells: cells})
+	r.out.rows = append(r.out.rows, rawRow{num: r.row, cells: cells, styles: styles})
 }
 
 // build turns the rows into a table: every row from the first to the
 // last (a row the XML leaves out is an empty one), with merged ranges
-// filled, the header at spec.HeaderRow and typed values below it.
-func (s *sheetData) build(spec Spec, lim Limits, sheet string, date1904 bool) (*Table, error) {
+// filled, the header at spec.HeaderRow and typed values below it. A
+// header cell that is a date shows as one (2024-01-31, or 2024-01 when
+// its format shows no day), so that a row of months names its columns.
+func (s *sheetData) build(spec Spec, lim Limits, sheet string, date1904 bool, st cellStyles) (*Table, error) {
 	var b *builder
 	next := 0
 	for num := 1; num <= s.last; num++ {
 		var cells []string
+		var styles []int32
 		if next < len(s.rows) && s.rows[next].num == num {
-			cells = s.rows[next].cells
-			s.rows[next].cells = nil // the table keeps what it needs
+			cells, styles = s.rows[next].cells, s.rows[next].styles
+			s.rows[next].cells, s.rows[next].styles = nil, nil // the table keeps what it needs
 			next++
 		}
 		if num == s.errRow {
 			return nil, diag.Data.Errorf(diag.Pos{File: spec.File, Sheet: sheet, Cell: diag.CellRef(s.errCol, num)},
 				"cell holds the error value %s; fix the formula or clear the cell", s.errVal)
 		}
-		cells = s.merged.fill(num, cells)
+		cells, styles = s.merged.fill(num, cells, styles)
 		if num < spec.HeaderRow {
 			continue
 		}
 		if num == spec.HeaderRow {
 			var err error
-			b, err = newBuilder(spec, lim, sheet, cells, func(i int) diag.Pos {
-				return diag.Pos{File: spec.File, Sheet: sheet, Cell: diag.CellRef(i+1, num)}
-			})
+			b, err = newBuilder(spec, lim, sheet, datedHeader(cells, styles, st, date1904), func(i int) (int32, int32) { return int32(num), int32(i + 1) })
 			if err != nil {
 				return nil, err
 			}
+			b.serial, b.date1904 = true, date1904
 			b.reserve(len(s.rows) - next)
 			continue
 		}
 		r := int32(num)
-		if err := b.add(cells, func(i int) (int32, int32) { return r, int32(i + 1) }, func(int) bool { return true }, date1904); err != nil {
+		info := func(i int) cellInfo {
+			if i >= len(styles) || styles[i] < 0 {
+				return cellInfo{}
+			}
+			return cellInfo{numeric: true, format: st.of(styles[i])}
+		}
+		if err := b.add(cells, func(i int) (int32, int32) { return r, int32(i + 1) }, info); err != nil {
 			return nil, err
 		}
 	}
 	if b == nil {
 		return nil, diag.Data.Errorf(diag.Pos{File: spec.File, Sheet: sheet}, "sheet has no header row (expected column names in row %d)", spec.HeaderRow)
 	}
-	return b.t, nil
+	if b.minField >= 0 {
+		b.t.Range = diag.CellRef(b.minField+1, spec.HeaderRow) + ":" + diag.CellRef(b.maxField+1, int(max(b.lastLine, int32(spec.HeaderRow))))
+	}
+	return b.finish()
+}
+
+// datedHeader shows the header's date cells as dates.
+func datedHeader(cells []string, styles []int32, st cellStyles, date1904 bool) []string {
+	out := slices.Clone(cells)
+	for i := range out {
+		if i >= len(styles) || styles[i] < 0 {
+			continue
+		}
+		class := st.of(styles[i]).class
+		if class != fmtDate && class != fmtMonth {
+			continue
+		}
+		k := Date
+		if class == fmtMonth {
+			k = Month
+		}
+		if v, err := parse(k, cellInput{text: out[i], serial: true, date1904: date1904}, ""); err == nil {
+			out[i] = Format(k, v)
+		}
+	}
+	return out
 }
 
 func attr(t xml.StartElement, local string) string {
@@ -400,6 +445,7 @@ func attr(t xml.StartElement, local string) string {
 type mergedArea struct {
 	col0, row0, col1, row1 int // 1-based, inclusive
 	value                  string
+	style                  int32
 }
 
 // mergedSet holds a sheet's merged ranges sorted by first row; fill is
@@ -428,7 +474,7 @@ func parseMerge(ref string, maxCols int) (mergedArea, error) {
 
 // fill copies each merged range's top-left value into the rest of the
 // range, so a merged label applies to every row and column it spans.
-func (s *mergedSet) fill(row int, cells []string) []string {
+func (s *mergedSet) fill(row int, cells []string, styles []int32) ([]string, []int32) {
 	for s.next < len(s.areas) && s.areas[s.next].row0 <= row {
 		s.active = append(s.active, s.next)
 		s.next++
@@ -441,17 +487,17 @@ func (s *mergedSet) fill(row int, cells []string) []string {
 		}
 		keep = append(keep, i)
 		if row == m.row0 && m.col0 <= len(cells) {
-			m.value = cells[m.col0-1]
+			m.value, m.style = cells[m.col0-1], styles[m.col0-1]
 		}
 		for len(cells) < m.col1 {
-			cells = append(cells, "")
+			cells, styles = append(cells, ""), append(styles, 0)
 		}
 		for c := m.col0; c <= m.col1; c++ {
 			if c != m.col0 || row != m.row0 {
-				cells[c-1] = m.value
+				cells[c-1], styles[c-1] = m.value, m.style
 			}
 		}
 	}
 	s.active = keep
-	return cells
+	return cells, styles
 }

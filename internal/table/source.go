@@ -38,6 +38,7 @@ var sourceKinds = []sourceKind{
 	fileKind("xlsx", loadXLSX, false, ".xlsx", ".xlsm"),
 	fileKind("CSV", loadCSV, true, ".csv"),
 	fileKind("TOML", loadTOML, true, ".toml"),
+	fileKind("Parquet", loadParquet, false, ".parquet"),
 }
 
 // sourceKind is one kind of source.
@@ -68,7 +69,7 @@ func Open(spec Spec) (Source, error) {
 		}
 	}
 	want := strings.Join(exts[:len(exts)-1], ", ") + " or " + exts[len(exts)-1]
-	return nil, diag.Data.Errorf(spec.Where, "table %q: %s: unsupported file type (want %s)", spec.Name, spec.File, want)
+	return nil, diag.Data.Errorf(spec.keyPos("file"), "table %q: %s: unsupported file type (want %s)", spec.Name, spec.File, want)
 }
 
 // Load reads the table that spec describes from fsys.
@@ -115,7 +116,7 @@ func (s *fileSource) Fingerprint(fsys fs.FS, lim Limits) (string, error) {
 func (s *fileSource) Load(fsys fs.FS, lim Limits) (*Table, error) {
 	lim = lim.withDefaults()
 	if s.spec.Encoding != "" && !s.text {
-		return nil, diag.Data.Errorf(s.spec.Where, "table %q: encoding applies to CSV and TOML files; a %s file declares its own", s.spec.Name, s.kind)
+		return nil, diag.Data.Errorf(s.spec.keyPos("encoding"), "table %q: encoding applies to CSV and TOML files; a %s file declares its own", s.spec.Name, s.kind)
 	}
 	b, err := s.readFile(fsys, lim)
 	if err != nil {
@@ -134,8 +135,11 @@ func (s *fileSource) Load(fsys fs.FS, lim Limits) (*Table, error) {
 func (s *fileSource) readFile(fsys fs.FS, lim Limits) ([]byte, error) {
 	at := diag.Pos{File: s.spec.File}
 	f, err := fsys.Open(s.spec.File)
+	if diag.IsSource(err) {
+		return nil, err // a link out of the site (package sitefs)
+	}
 	if err != nil {
-		return nil, diag.Data.Errorf(s.spec.Where, "table %q: cannot read %s: %v", s.spec.Name, s.spec.File, unwrapPath(err))
+		return nil, diag.Data.Errorf(s.spec.keyPos("file"), "table %q: cannot read %s: %v", s.spec.Name, s.spec.File, unwrapPath(err))
 	}
 	defer f.Close()
 	info, err := f.Stat()
@@ -164,7 +168,8 @@ func (s Spec) identity() string {
 	for _, name := range slices.Sorted(maps.Keys(s.Columns)) {
 		cols = append(cols, name+"="+s.Columns[name].String())
 	}
-	return fmt.Sprint(s.Name, "\x00", s.File, "\x00", s.Sheet, "\x00", s.Key, "\x00", s.HeaderRow, "\x00", s.Encoding, "\x00", cols)
+	return fmt.Sprint(s.Name, "\x00", s.File, "\x00", s.Sheet, "\x00", s.Key, "\x00", s.HeaderRow, "\x00", s.Encoding, "\x00", cols,
+		"\x00", s.Currency, "\x00", s.Unpivot, "\x00", s.SkipRows, "\x00", s.SkipColumns)
 }
 
 // withDefaults fills limits added after callers wrote their own Limits.

@@ -14,6 +14,13 @@
 // definition names another encoding; a byte that is not valid in it is an
 // error at its line and column. Every limit is enforced while the input
 // streams in, and its error names the limit.
+//
+// A column's kind is declared (Spec.Columns, by name or pattern) or taken
+// from the data: in a workbook from the cells' number formats (styles.go),
+// otherwise from the values (infer.go); Column.From says which. A wide grid
+// can be read as long rows (Unpivot), and total rows and columns left out
+// (Spec.SkipRows, Spec.SkipColumns). Summarize describes a table as
+// `briefing describe` shows it.
 package table
 
 import (
@@ -61,6 +68,9 @@ func ParseKind(s string) (Kind, error) {
 type Column struct {
 	Name string
 	Kind Kind
+	// From says where the kind came from: FromDeclared, FromFormat,
+	// FromValues, or, for a query's result, what the query said.
+	From string
 }
 
 // Value is one cell. For Text columns S holds the text; for the others F
@@ -73,13 +83,17 @@ type Value struct {
 
 // Table is a loaded table.
 type Table struct {
-	Name    string
-	File    string // site-relative path of the source file
-	Sheet   string // worksheet, for spreadsheets
-	Columns []Column
-	Rows    [][]Value
-	pos     []int32 // line and column of every cell, row-major; row and column number for spreadsheets
-	line    int32   // source line of a computed table
+	Name  string
+	File  string // site-relative path of the source file
+	Sheet string // worksheet, for spreadsheets
+	// Range is the part of the file read: A3:T14 in a sheet, lines 1-40
+	// of a CSV file, the [[key]] entries of a TOML file.
+	Range    string
+	Columns  []Column
+	Warnings []*diag.Error // problems the table was read despite
+	Rows     [][]Value
+	pos      []int32 // line and column of every cell, row-major; row and column number for spreadsheets
+	line     int32   // source line of a computed table
 
 	idxMu sync.Mutex
 	idx   map[int]map[string][]int // column → canonical text → rows, built on demand

@@ -32,7 +32,7 @@ func loadTOML(src []byte, spec Spec, lim Limits) (*Table, error) {
 	}
 	items, ok := doc[key].([]map[string]any)
 	if !ok {
-		return nil, diag.Data.Errorf(spec.Where, "table %q: %s has no array of tables [[%s]]", spec.Name, spec.File, key)
+		return nil, diag.Data.Errorf(spec.keyPos("key"), "table %q: %s has no array of tables [[%s]]", spec.Name, spec.File, key)
 	}
 	if len(items) > lim.MaxRows {
 		return nil, diag.Data.Errorf(diag.Pos{File: spec.File}, "more than %d rows", lim.MaxRows)
@@ -49,7 +49,10 @@ func loadTOML(src []byte, spec Spec, lim Limits) (*Table, error) {
 	if len(header) == 0 {
 		return nil, diag.Data.Errorf(ix.Elem(key, 0), "table %q: the [[%s]] entries in %s set no keys", spec.Name, key, spec.File)
 	}
-	b, err := newBuilder(spec, lim, "", header, func(i int) diag.Pos { return ix.ElemValue(key, 0, header[i]) })
+	b, err := newBuilder(spec, lim, "", header, func(i int) (int32, int32) {
+		p := ix.ElemValue(key, 0, header[i])
+		return int32(p.Line), int32(p.Col)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -76,11 +79,12 @@ func loadTOML(src []byte, spec Spec, lim Limits) (*Table, error) {
 			}
 			return int32(p.Line), int32(p.Col)
 		}
-		if err := b.add(fields, pos, func(int) bool { return false }, false); err != nil {
+		if err := b.add(fields, pos, textCell); err != nil {
 			return nil, err
 		}
 	}
-	return b.t, nil
+	b.t.Range = fmt.Sprintf("[[%s]] entries", key)
+	return b.finish()
 }
 
 func tomlText(v any) (string, error) {

@@ -35,7 +35,7 @@ func loadXLSX(src []byte, spec Spec, lim Limits) (*Table, error) {
 	if spec.Sheet != "" {
 		sheet = spec.Sheet
 		if ws = wb.sheet(sheet); ws.name == "" {
-			return nil, diag.Data.Errorf(spec.Where, "table %q: %s has no sheet %q (sheets: %s)",
+			return nil, diag.Data.Errorf(spec.keyPos("sheet"), "table %q: %s has no sheet %q (sheets: %s)",
 				spec.Name, spec.File, sheet, strings.Join(wb.sheetNames(), ", "))
 		}
 	}
@@ -48,7 +48,11 @@ func loadXLSX(src []byte, spec Spec, lim Limits) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	return data.build(spec, lim, sheet, wb.date1904)
+	styles, err := readStyles(wb)
+	if err != nil {
+		return nil, diag.Data.Errorf(at, "not a readable workbook: %v", err)
+	}
+	return data.build(spec, lim, sheet, wb.date1904, styles)
 }
 
 // workbook is what the package says about its sheets.
@@ -57,6 +61,8 @@ type workbook struct {
 	sheets   []sheetRef // in the workbook's order
 	date1904 bool
 	sstPart  string // the shared strings' part, or "" when there is none
+	// stylesPart holds the cell styles and number formats, or is "".
+	stylesPart string
 }
 
 type sheetRef struct{ name, part string }
@@ -138,6 +144,9 @@ func openWorkbook(src []byte, lim Limits) (*workbook, error) {
 		target[r.ID] = resolvePart(dir, r.Target)
 		if strings.HasSuffix(r.Type, "/sharedStrings") {
 			wb.sstPart = target[r.ID]
+		}
+		if strings.HasSuffix(r.Type, "/styles") {
+			wb.stylesPart = target[r.ID]
 		}
 	}
 	if wb.sstPart == "" && findPart(zr, "xl/sharedStrings.xml", true) != nil {

@@ -105,12 +105,12 @@ customer = "Customer"
 	if v.Name != "top" || v.Caption != "Largest customers" || v.Note != "Illustrative" {
 		t.Errorf("view %q, caption %q, note %q", v.Name, v.Caption, v.Note)
 	}
-	if got, want := cellsText(v.Header), "Customer|Monthly spend usd>|Share>"; got != want {
+	if got, want := cellsText(v.Header), "Customer|Monthly spend (USD)>|Share>"; got != want {
 		t.Errorf("header %q, want %q", got, want)
 	}
 	// March only, by spend, largest first, the empty one last and cut by
 	// the limit; percentages with one decimal.
-	want := []string{"*TikTok|$20M|24.1%", "Walmart|$5.0M|6.0%", "Intuit|$3.0M|3.6%"}
+	want := []string{"*TikTok|$20M|24.1%", "Walmart|$5M|6.0%", "Intuit|$3M|3.6%"}
 	if got := rowsText(v); !reflect.DeepEqual(got, want) {
 		t.Errorf("rows %q, want %q", got, want)
 	}
@@ -142,13 +142,13 @@ func TestBuild(t *testing.T) {
 		{
 			name:   "every column, default formats, in table order",
 			toml:   `source = "share"`,
-			header: "Month|Customer|Monthly spend usd>|Share>|Note",
+			header: "Month|Customer|Monthly spend (USD)>|Share>|Note",
 			rows: []string{
 				"Feb 2022|TikTok|$19M|25.0%|big",
 				"Mar 2022|TikTok|$20M|24.1%|big",
-				"Mar 2022|Walmart|$5.0M|6.0%|",
+				"Mar 2022|Walmart|$5M|6.0%|",
 				"Mar 2022|Contoso|||new",
-				"Mar 2022|Intuit|$3.0M|3.6%|",
+				"Mar 2022|Intuit|$3M|3.6%|",
 			},
 		},
 		{
@@ -161,7 +161,7 @@ month = "text"
 monthly_spend_usd = "money_full"
 share = "percent:0"
 `,
-			header: "Month|Monthly spend usd>|Share>",
+			header: "Month|Monthly spend (USD)>|Share>",
 			rows:   []string{"2022-02|$19,000,000|25%"},
 		},
 		{
@@ -173,14 +173,14 @@ limit = 2
 share = "change"
 monthly_spend_usd = "number"
 `,
-			header: "Share>|Monthly spend usd>",
+			header: "Share>|Monthly spend (USD)>",
 			rows:   []string{"+25.0%|19,000,000", "+24.1%|20,000,000"},
 		},
 		{
 			name:   "locale",
 			toml:   "source = \"share\"\ncolumns = [\"monthly_spend_usd\", \"share\"]\nwhere = 'customer == \"TikTok\"'\ntotals = [\"monthly_spend_usd\", \"share\"]\n[formats]\nmonthly_spend_usd = \"money_full\"\n",
 			fm:     de,
-			header: "Monthly spend usd>|Share>",
+			header: "Monthly spend (USD)>|Share>",
 			rows:   []string{"€19.000.000|25,0%", "€20.000.000|24,1%"},
 			totals: "€39.000.000>|49,1%>", // the first column's total takes the place of "Total"
 		},
@@ -242,14 +242,14 @@ monthly_spend_usd = "number"
 		{
 			name:   "totals skip empty cells",
 			toml:   "source = \"share\"\ncolumns = [\"customer\", \"monthly_spend_usd\"]\nwhere = 'month == \"2022-03\"'\ntotals = [\"monthly_spend_usd\"]\n",
-			header: "Customer|Monthly spend usd>",
-			rows:   []string{"TikTok|$20M", "Walmart|$5.0M", "Contoso|", "Intuit|$3.0M"},
+			header: "Customer|Monthly spend (USD)>",
+			rows:   []string{"TikTok|$20M", "Walmart|$5M", "Contoso|", "Intuit|$3M"},
 			totals: "Total|$28M>",
 		},
 		{
 			name:   "totals on the first column replace the label",
 			toml:   "source = \"share\"\ncolumns = [\"monthly_spend_usd\"]\nwhere = 'customer == \"TikTok\"'\ntotals = [\"monthly_spend_usd\"]\n",
-			header: "Monthly spend usd>",
+			header: "Monthly spend (USD)>",
 			rows:   []string{"$19M", "$20M"},
 			totals: "$39M>",
 		},
@@ -259,7 +259,7 @@ monthly_spend_usd = "number"
 			row: func(col string) (string, bool) {
 				return map[string]string{"customer": "TikTok"}[col], col == "customer"
 			},
-			header: "Month|Monthly spend usd>",
+			header: "Month|Monthly spend (USD)>",
 			rows:   []string{"Feb 2022|$19M", "Mar 2022|$20M"},
 		},
 		{
@@ -314,7 +314,7 @@ func TestErrors(t *testing.T) {
 			nil, `tables/t.toml:1:10: table "t": unknown source "shares" (tables and queries: quarters, share)`},
 		{"unknown column",
 			"source = \"share\"\ncolumns = [\"customer\", \"spend\"]\n",
-			nil, `tables/t.toml:2:11: table "t": unknown column "spend" in "share" (columns: month, customer, monthly_spend_usd, share, note)`},
+			nil, `tables/t.toml:2:24: table "t": unknown column "spend" in "share" (columns: month, customer, monthly_spend_usd, share, note)`},
 		{"unknown column in headers",
 			"source = \"share\"\n\n[headers]\ncustomer = \"Customer\"\ncustomr = \"Who\"\n",
 			nil, `tables/t.toml:5:1: table "t": unknown column "customr" in "share"`},
@@ -350,13 +350,13 @@ func TestErrors(t *testing.T) {
 			nil, `tables/t.toml:2:22: table "t": expected a number, text, name or ( but found ">"`},
 		{"totals of text",
 			"source = \"share\"\ntotals = [\"customer\"]\n",
-			nil, `tables/t.toml:2:10: table "t": cannot total column "customer": it is text`},
+			nil, `tables/t.toml:2:11: table "t": cannot total column "customer": it is text`},
 		{"totals of a month",
 			"source = \"share\"\ntotals = [\"month\"]\n",
-			nil, `tables/t.toml:2:10: table "t": cannot total column "month": it is month`},
+			nil, `tables/t.toml:2:11: table "t": cannot total column "month": it is month`},
 		{"totals of a column not shown",
 			"source = \"share\"\ncolumns = [\"customer\"]\ntotals = [\"share\"]\n",
-			nil, `tables/t.toml:3:10: table "t": totals column "share" is not among the table's columns`},
+			nil, `tables/t.toml:3:11: table "t": totals column "share" is not among the table's columns`},
 		{"each: unknown column",
 			"source = \"share\"\neach = \"client\"\n",
 			func(string) (string, bool) { return "", true }, `tables/t.toml:2:8: table "t": unknown column "client" in "share"`},
@@ -497,5 +497,36 @@ func TestLoadSpecsReportsEveryBadFile(t *testing.T) {
 	}
 	if got[1].Error() != `tables/b.toml:2:1: unknown key "limt"` {
 		t.Errorf("second problem: %v", got[1])
+	}
+}
+
+// money_full shows cents in every row of a column when any row shown has
+// them, so that the amounts line up; the total follows the column.
+func TestMoneyFullCents(t *testing.T) {
+	fsys := fstest.MapFS{"data/p.csv": {Data: []byte("item,amount\nA,1234567.5\nB,20\nC,0.25\n")}}
+	tb, err := table.Load(fsys, table.Spec{Name: "p", File: "data/p.csv", Columns: map[string]table.Kind{"amount": table.Money}}, table.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables := map[string]*table.Table{"p": tb}
+	for _, c := range []struct {
+		toml string
+		rows []string
+	}{
+		{"where = 'item != \"C\"'\n", []string{"A|$1,234,567.50", "B|$20.00"}},
+		{"where = 'item == \"B\"'\n", []string{"B|$20"}},
+		{"where = 'item != \"A\"'\n", []string{"B|$20.00", "C|$0.25"}},
+	} {
+		s := parse(t, "tables/p.toml", "source = \"p\"\n"+c.toml+"totals = [\"amount\"]\n[formats]\namount = \"money_full\"\n")
+		v, err := Build(s, tables, format.Default, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := rowsText(v); !reflect.DeepEqual(got, c.rows) {
+			t.Errorf("%s: rows %q, want %q", c.toml, got, c.rows)
+		}
+		if strings.Contains(c.rows[0], ".") != strings.Contains(v.Totals[1].Text, ".") {
+			t.Errorf("%s: total %q does not follow the column's cents", c.toml, v.Totals[1].Text)
+		}
 	}
 }

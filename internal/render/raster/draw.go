@@ -2,6 +2,7 @@ package raster
 
 import (
 	"fmt"
+	"github.com/briefing-dev/briefing/internal/render/fonts"
 	"image"
 	"image/draw"
 	"math"
@@ -28,6 +29,7 @@ type renderer struct {
 	max    int
 	layers int // opacity layers open
 	clips  map[clipKey]*clip
+	fonts  *fonts.Set // draws the text
 }
 
 func newRenderer(doc *document, dst *image.RGBA) *renderer {

@@ -23,9 +23,10 @@
 // decides whether fill or stroke goes first, which is how ECharts draws
 // the white halo around pie labels.
 //
-// Text is set in the Go fonts through package fonts, the same faces and
-// the same advance widths ECharts measured with when it laid the chart
-// out, so labels land where they were measured. Glyphs are drawn as
+// Text is set through package fonts, the same faces and the same advance
+// widths ECharts measured with when it laid the chart out (the Go fonts,
+// and for characters they lack the first fallback font that has them), so
+// labels land where they were measured. Glyphs are drawn as
 // outlines, so they follow any transform. text-anchor uses fonts.Measure;
 // dominant-baseline "central" (all ECharts writes) puts the point halfway
 // between ascent and descent on y, as Chromium does; "middle" puts the
@@ -33,8 +34,8 @@
 // "hanging" puts 0.8 of the ascent there (Chromium's rule), and
 // "text-before-edge" all of it, "ideographic" and "text-after-edge" the
 // descent, and anything else the alphabetic baseline. font-family is
-// ignored; bold and weights of 600 and more use Go Bold; italic is a
-// slanted Go Regular.
+// ignored; bold and weights of 600 and more use Go Bold (and a bold
+// fallback face where there is one); italic is slanted upright glyphs.
 //
 // The opacity of a group, or of a shape with both fill and stroke, is
 // applied to it as a whole, by drawing it apart first (ECharts folds
@@ -52,8 +53,10 @@ package raster
 
 import (
 	"bytes"
+
 	"errors"
 	"fmt"
+	"github.com/briefing-dev/briefing/internal/render/fonts"
 	"image"
 	"image/png"
 	"math"
@@ -89,9 +92,14 @@ const (
 var ErrLimit = errors.New("raster: SVG exceeds a limit")
 
 // PNG rasterises an SVG as ECharts' server-side renderer writes it, at
-// scale (2 for crisp email images), onto a white background.
-func PNG(svg []byte, scale float64) ([]byte, error) {
-	img, err := Rasterize(svg, scale)
+// scale (2 for crisp email images), onto a white background, with the
+// default fonts (fonts.Default).
+func PNG(svg []byte, scale float64) ([]byte, error) { return PNGWith(svg, scale, nil) }
+
+// PNGWith is PNG with the text set in set (nil: fonts.Default), which
+// should be the set ECharts measured the text with.
+func PNGWith(svg []byte, scale float64, set *fonts.Set) ([]byte, error) {
+	img, err := RasterizeWith(svg, scale, set)
 	if err != nil {
 		return nil, err
 	}
@@ -104,8 +112,12 @@ func PNG(svg []byte, scale float64) ([]byte, error) {
 }
 
 // Rasterize draws svg at scale onto a white image of the SVG's width and
-// height times scale, rounded up.
-func Rasterize(svg []byte, scale float64) (*image.RGBA, error) {
+// height times scale, rounded up, with the default fonts.
+func Rasterize(svg []byte, scale float64) (*image.RGBA, error) { return RasterizeWith(svg, scale, nil) }
+
+// RasterizeWith is Rasterize with the text set in set (nil:
+// fonts.Default).
+func RasterizeWith(svg []byte, scale float64, set *fonts.Set) (*image.RGBA, error) {
 	if !(scale > 0) || scale > MaxScale || math.IsInf(scale, 0) {
 		return nil, fmt.Errorf("raster: scale %v is outside (0, %d]", scale, MaxScale)
 	}
@@ -134,6 +146,9 @@ func Rasterize(svg []byte, scale float64) (*image.RGBA, error) {
 	}
 	r := newRenderer(doc, img)
 	r.vw, r.vh = vp.userW, vp.userH
+	if r.fonts = set; set == nil {
+		r.fonts = fonts.Default()
+	}
 	ctm := scaling(scale, scale).mul(vp.transform)
 	alpha := 1.0
 	if o, ok := parseOpacity(doc.root.attr["opacity"]); ok {

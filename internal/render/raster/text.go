@@ -19,16 +19,18 @@ const italicSlant = 0.2
 
 // glyphKey names a glyph outline in the cache.
 type glyphKey struct {
-	bold  bool
+	font  *sfnt.Font
 	glyph sfnt.GlyphIndex
 }
 
 // glyphs caches outlines in font units (y down), shared by all renders.
-// The Go fonts have a few hundred glyphs, so it stays small.
+// It holds the glyphs of the characters drawn so far: a few hundred for
+// Latin text, more for CJK; fonts.NewSet gives a site the same fonts on
+// every build, so a long-running server does not fill it with copies.
 var glyphs sync.Map // glyphKey → *path
 
-func glyphOutline(f *sfnt.Font, bold bool, g sfnt.GlyphIndex, buf *sfnt.Buffer) *path {
-	k := glyphKey{bold, g}
+func glyphOutline(f *sfnt.Font, g sfnt.GlyphIndex, buf *sfnt.Buffer) *path {
+	k := glyphKey{f, g}
 	if p, ok := glyphs.Load(k); ok {
 		return p.(*path)
 	}
@@ -78,7 +80,7 @@ func textContent(s string, preserve bool) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// textPath lays out a <text> in the Go fonts and returns the glyph
+// textPath lays out a <text> in the renderer's fonts and returns the glyph
 // outlines in the element's user space, and the box from the start of the
 // line to its end, ascent to descent (for gradients).
 func (r *renderer) textPath(n *node, st *style) (*path, [2]point) {
@@ -90,10 +92,6 @@ func (r *renderer) textPath(n *node, st *style) (*path, [2]point) {
 		text = string(runes[:maxTextRunes])
 	}
 	spec := fonts.Spec{Size: st.fontSize, Bold: st.bold}
-	face, err := fonts.Font(spec)
-	if err != nil {
-		return nil, [2]point{}
-	}
 	first := func(name string) float64 {
 		v, _ := parseNumberList(n.attr[name])
 		if len(v) == 0 {
@@ -102,7 +100,7 @@ func (r *renderer) textPath(n *node, st *style) (*path, [2]point) {
 		return v[0]
 	}
 	x, y := first("x")+first("dx"), first("y")+first("dy")
-	width := fonts.Measure(text, spec)
+	width := r.fonts.Measure(text, spec)
 	switch st.anchor {
 	case anchorMiddle:
 		x -= width / 2
@@ -112,32 +110,14 @@ func (r *renderer) textPath(n *node, st *style) (*path, [2]point) {
 	asc, desc := fonts.Metrics(spec)
 	baseline := y + baselineShift(st.baseline, st.fontSize, asc, desc)
 
-	// The same walk as fonts.Measure, so the advances are those ECharts
-	// laid the text out with.
+	// The same walk as Measure, so the advances are those ECharts laid
+	// the text out with.
 	var buf sfnt.Buffer
-	ppem := fixed.Int26_6(spec.Size * 64)
-	k := spec.Size / float64(face.UnitsPerEm())
-	var pen fixed.Int26_6
-	prev := sfnt.GlyphIndex(0)
 	p := &path{}
-	for i, ru := range text {
-		g, err := face.GlyphIndex(&buf, ru)
-		if err != nil {
-			continue
-		}
-		if i > 0 {
-			if kern, err := face.Kern(&buf, prev, g, ppem, 0); err == nil {
-				pen += kern
-			}
-		}
-		ox := x + float64(pen)/64
-		gp := glyphOutline(face, spec.Bold, g, &buf)
-		appendGlyph(p, gp, ox, baseline, k, st.italic)
-		if adv, err := face.GlyphAdvance(&buf, g, ppem, 0); err == nil {
-			pen += adv
-		}
-		prev = g
-	}
+	r.fonts.Layout(text, spec, func(g fonts.Glyph) {
+		k := g.Size / float64(g.Font.UnitsPerEm())
+		appendGlyph(p, glyphOutline(g.Font, g.Index, &buf), x+g.X, baseline, k, st.italic)
+	})
 	return p, [2]point{{x, baseline - asc}, {x + width, baseline + desc}}
 }
 
