@@ -342,6 +342,3 @@ func exprError(name string, pos diag.Pos, at func(off int) diag.Pos, err error) 
 	return diag.Figure.Errorf(pos, "figure %q: %v", name, err)
 }
 
-// DefaultFormat is the format a value of kind k gets when none is named:
-// format.ForKind, kept here for the callers that format figures.
-func DefaultFormat(k table.Kind) string { return format.ForKind(k) }

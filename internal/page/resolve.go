@@ -139,7 +139,7 @@ func rowColumn(each *table.Table, col, fmtName string) (int, format.Spec, error)
 	}
 	k := each.Columns[c].Kind
 	if fmtName == "" {
-		fmtName = figure.DefaultFormat(k)
+		fmtName = format.ForKind(k)
 	}
 	sp, err := format.ParseSpec(fmtName)
 	if err == nil {
