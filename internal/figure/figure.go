@@ -58,6 +58,8 @@ type Figure struct {
 	Fallback string
 	Note     string
 	Pos      diag.Pos
+	SQL      string // the query it came from, or ""
+	Expr     string // the expression it came from, or ""
 }
 
 // Set holds computed figures by name.
@@ -171,7 +173,7 @@ func (c *computer) compute(name string) (*Figure, error) {
 	if (s.SQL == "") == (s.Expr == "") {
 		return nil, diag.Figure.Errorf(at, "figure %q: give exactly one of sql or expr", name)
 	}
-	f := &Figure{Name: name, Fallback: s.Fallback, Note: s.Note, Pos: at}
+	f := &Figure{Name: name, Fallback: s.Fallback, Note: s.Note, Pos: at, SQL: s.SQL, Expr: s.Expr}
 	var err error
 	if s.SQL != "" {
 		err = c.fromSQL(f, s)
