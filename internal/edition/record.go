@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
-	"strconv"
 
 	"github.com/briefing-dev/briefing/internal/chart"
 	"github.com/briefing-dev/briefing/internal/figure"
@@ -109,7 +108,7 @@ func (v Value) MarshalJSON() ([]byte, error) {
 	case v.IsText:
 		return marshal(v.Str)
 	}
-	return []byte(strconv.FormatFloat(v.Num, 'g', -1, 64)), nil
+	return json.Marshal(v.Num) // 58000000 and 0.241, as encoding/json writes numbers
 }
 
 // UnmarshalJSON reads a number, a string or null.
