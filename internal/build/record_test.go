@@ -10,6 +10,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/edition"
 )
 
@@ -141,6 +142,10 @@ func TestEditions(t *testing.T) {
 		"Acme gained weight.",
 		"Customer Spend Since Jan 2022 Acme $30M +50.0% Globex $70M −12.5%")
 	recorded[feb.Series.Current.ID] = feb.RecordJSON
+	subject, err := feb.Figures.Expand("Series, {{edition}}: Acme is {{fig acme_share}} ({{change acme_share}})", diag.Pos{File: "site.toml"})
+	if want := "Series, Feb 2022: Acme is 30% (+10 pp since Jan 2022)"; err != nil || subject != want {
+		t.Errorf("subject = %q, %v; want %q", subject, err, want)
+	}
 
 	mar := buildEdition(t, seriesSite("2022-03", 31.5e6, 73.5e6, true), recorded)
 	wantText(t, "March", readerText(mar.Files["index.html"]),

@@ -202,7 +202,7 @@ func read(fsys fs.FS, file string) (*Record, error) {
 		var te *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &se):
-			pos.Line, pos.Col = diag.LineCol(b, int(se.Offset))
+			pos.Line, pos.Col = diag.LineCol(b, max(int(se.Offset)-1, 0)) // the offset is past the bad byte
 		case errors.As(err, &te):
 			pos.Line, pos.Col = diag.LineCol(b, int(te.Offset))
 		}
