@@ -11,18 +11,23 @@ import (
 	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/edition"
 	"github.com/briefing-dev/briefing/internal/site"
+	"github.com/briefing-dev/briefing/internal/source"
 )
+
+// offlineUsage is the --offline flag of the commands that build.
+const offlineUsage = "read source queries' tables from snapshots/ and connect to no database"
 
 // buildCommand writes the site.
 type buildCommand struct {
 	problems
 	out, baseURL, note                string
 	quiet, strict, singleFile, record bool
+	offline                           bool
 	images                            *imageFlags
 }
 
 func (c *buildCommand) usage() string {
-	return "briefing build [-o DIR] [--base-url URL] [--single-file] [--strict] [--record [--note TEXT]] [--cache-dir DIR | --no-cache] [--format text|json] [-q] [SITE_DIR]"
+	return "briefing build [-o DIR] [--base-url URL] [--single-file] [--strict] [--record [--note TEXT]] [--cache-dir DIR | --no-cache] [--offline] [--format text|json] [-q] [SITE_DIR]"
 }
 
 func (c *buildCommand) summary() string { return "build the briefing site" }
@@ -36,6 +41,7 @@ func (c *buildCommand) flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.strict, "strict", false, "treat warnings (values shown with a fallback, broken links) as errors")
 	fs.BoolVar(&c.record, "record", false, "keep this edition's record in SITE_DIR/editions/ID.json, for the next edition to compare with (a series: [editions] in site.toml)")
 	fs.StringVar(&c.note, "note", "", "`TEXT` shown next to this edition on the archive page (a series)")
+	fs.BoolVar(&c.offline, "offline", false, offlineUsage)
 	c.images = addImageFlags(fs)
 	c.formatFlag(fs)
 }
@@ -50,7 +56,7 @@ func (c *buildCommand) run(e *env, args []string) error {
 	// output is swapped in only if the build, and --strict, pass.
 	var dst *build.Output
 	var outAbs string
-	opt := build.Options{BaseURL: c.baseURL, EditionNote: c.note, Output: func(cfg *config.Site) (site.Writer, error) {
+	opt := build.Options{BaseURL: c.baseURL, EditionNote: c.note, Sources: source.Options{Offline: c.offline}, Output: func(cfg *config.Site) (site.Writer, error) {
 		var err error
 		if outAbs, err = outputDir(e.site, c.out, cfg.Output); err != nil {
 			return nil, err

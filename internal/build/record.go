@@ -1,6 +1,8 @@
 package build
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"path"
@@ -13,6 +15,7 @@ import (
 	"github.com/briefing-dev/briefing/internal/format"
 	"github.com/briefing-dev/briefing/internal/narrative"
 	"github.com/briefing-dev/briefing/internal/page"
+	"github.com/briefing-dev/briefing/internal/source"
 	"github.com/briefing-dev/briefing/internal/table"
 	"github.com/briefing-dev/briefing/internal/tableview"
 )
@@ -32,13 +35,13 @@ func openSeries(fsys fs.FS, cfg *config.Site, figs *figure.Set, fm *format.Forma
 }
 
 // makeRecord makes the record of the build from its content pages.
-func makeRecord(fsys fs.FS, cfg *config.Site, figs *figure.Set, fm *format.Formatter, pages []page.Page, series *edition.Series, opt Options) (*edition.Record, []byte, error) {
+func makeRecord(fsys fs.FS, cfg *config.Site, tables map[string]*table.Table, figs *figure.Set, fm *format.Formatter, pages []page.Page, series *edition.Series, opt Options) (*edition.Record, []byte, error) {
 	in := edition.RecordInput{Title: cfg.Title, Figures: figs, Format: fm, Placements: placements(pages)}
 	if series != nil {
 		in.Edition = series.Current
 	}
 	var err error
-	if in.Sources, err = sources(fsys, cfg, opt); err != nil {
+	if in.Sources, err = sources(fsys, cfg, tables, opt); err != nil {
 		return nil, nil, err
 	}
 	rec, err := edition.NewRecord(in)
@@ -73,17 +76,27 @@ func placements(pages []page.Page) []edition.Placement {
 	return out
 }
 
-// sources fingerprints the tables read from files.
-func sources(fsys fs.FS, cfg *config.Site, opt Options) (map[string]edition.RecordSource, error) {
-	lim := table.DefaultLimits
-	if opt.Limits != nil {
-		lim = *opt.Limits
-	}
+// sources fingerprints the tables of site.toml: a file by what its source
+// reads (table.Source), a table from a database query by the content of
+// the table it gave (the same whether read live or from its snapshot).
+func sources(fsys fs.FS, cfg *config.Site, tables map[string]*table.Table, opt Options) (map[string]edition.RecordSource, error) {
+	lim := opt.limits()
+	set := source.New(cfg.SourceConfigs(), opt.Sources)
+	defer set.Close()
 	out := map[string]edition.RecordSource{}
 	for _, name := range cfg.TableNames() {
-		src, err := table.Open(cfg.TableSpec(name))
-		if err != nil {
-			return nil, err
+		var src table.Source
+		if cfg.IsSourceTable(name) {
+			src = set.Table(cfg.SourceQuery(name))
+		} else {
+			var err error
+			if src, err = table.Open(cfg.TableSpec(name)); err != nil {
+				return nil, err
+			}
+		}
+		if cfg.IsSourceTable(name) {
+			out[name] = edition.RecordSource{Source: src.Describe(), Fingerprint: contentFingerprint(tables[name])}
+			continue
 		}
 		fp, err := src.Fingerprint(fsys, lim)
 		if err != nil {
@@ -92,6 +105,24 @@ func sources(fsys fs.FS, cfg *config.Site, opt Options) (map[string]edition.Reco
 		out[name] = edition.RecordSource{Source: src.Describe(), Fingerprint: fp}
 	}
 	return out, nil
+}
+
+// contentFingerprint digests a table's columns and values.
+func contentFingerprint(t *table.Table) string {
+	if t == nil {
+		return ""
+	}
+	h := sha256.New()
+	for _, c := range t.Columns {
+		fmt.Fprintf(h, "%s\x00%s\x00", c.Name, c.Kind)
+	}
+	for _, row := range t.Rows {
+		for i, v := range row {
+			fmt.Fprintf(h, "%t\x00%s\x00", v.Null, table.Format(t.Columns[i].Kind, v))
+		}
+		h.Write([]byte{'\n'})
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // archivePath is the archive page; each edition's page sits beside it.

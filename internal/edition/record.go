@@ -216,16 +216,16 @@ func figureValue(f *figure.Figure) table.Value {
 
 func recordTable(page string, v *tableview.View) RecordTable {
 	t := RecordTable{Name: v.Name, Page: page, Caption: v.Caption, Columns: []RecordColumn{}, Rows: []RecordRow{}}
-	for i, c := range v.Columns {
-		t.Columns = append(t.Columns, RecordColumn{Name: c.Name, Kind: c.Kind.String(), Header: v.Header[i].Text})
+	for i, name := range v.Columns {
+		t.Columns = append(t.Columns, RecordColumn{Name: name, Kind: v.Kinds[i].String(), Header: v.Header[i].Text})
 	}
 	for _, row := range v.Rows {
 		rr := RecordRow{Values: []Value{}, Text: []string{}, Highlight: row.Highlight}
 		for i, c := range row.Cells {
 			rr.Text = append(rr.Text, c.Text)
 			val := Value{Null: true}
-			if i < len(row.Values) && i < len(v.Columns) {
-				val = cellValue(v.Columns[i].Kind, row.Values[i])
+			if i < len(row.Values) && i < len(v.Kinds) {
+				val = cellValue(v.Kinds[i], row.Values[i])
 			}
 			rr.Values = append(rr.Values, val)
 		}

@@ -47,9 +47,9 @@ func Changes(v *View, s *Spec, fm *format.Formatter, prev *PreviousTable) error 
 		addNote(v, "The "+prev.Label+" edition did not have this table: changes are shown from the next edition.")
 		return nil
 	}
-	rows := prev.Rows(v.Columns[key].Name)
+	rows := prev.Rows(v.Columns[key])
 	for i := len(cols) - 1; i >= 0; i-- { // from the right, so indexes hold
-		if err := insertChange(v, cols[i], key, s.Formats[v.Columns[cols[i]].Name], fm, prev.Label, rows); err != nil {
+		if err := insertChange(v, cols[i], key, s.Formats[v.Columns[cols[i]]], fm, prev.Label, rows); err != nil {
 			return diag.Table.Errorf(s.ix.Value("changes"), "table %q: %v", s.name, err)
 		}
 	}
@@ -58,10 +58,7 @@ func Changes(v *View, s *Spec, fm *format.Formatter, prev *PreviousTable) error 
 
 // changeColumns finds the key column and the columns to compare in v.
 func (s *Spec) changeColumns(v *View) (key int, cols []int, err error) {
-	names := make([]string, len(v.Columns))
-	for i, c := range v.Columns {
-		names[i] = c.Name
-	}
+	names := v.Columns
 	keyName := s.ChangeKey
 	if keyName == "" {
 		keyName = names[0]
@@ -74,8 +71,8 @@ func (s *Spec) changeColumns(v *View) (key int, cols []int, err error) {
 		if c < 0 {
 			return 0, nil, diag.Table.Errorf(s.ix.Value("changes"), "table %q: changes names %q, which is not among the table's columns (%s)", s.name, name, strings.Join(names, ", "))
 		}
-		if !v.Columns[c].Kind.IsNumeric() {
-			return 0, nil, diag.Table.Errorf(s.ix.Value("changes"), "table %q: column %q is %s; only numbers, money and percents have a change", s.name, name, v.Columns[c].Kind)
+		if !v.Kinds[c].IsNumeric() {
+			return 0, nil, diag.Table.Errorf(s.ix.Value("changes"), "table %q: column %q is %s; only numbers, money and percents have a change", s.name, name, v.Kinds[c])
 		}
 		cols = append(cols, c)
 	}
@@ -92,9 +89,9 @@ func addNote(v *View, text string) {
 // insertChange adds the change column of column c, shown in format own
 // (or its kind's), after it.
 func insertChange(v *View, c, key int, own string, fm *format.Formatter, label string, prev map[string]map[string]table.Value) error {
-	col := v.Columns[c]
-	share := col.Kind == table.Percent || strings.HasPrefix(own, "percent") || strings.HasPrefix(own, "change") || strings.HasPrefix(own, "pp")
-	relative := col.Kind == table.Money && !share
+	name, k := v.Columns[c], v.Kinds[c]
+	share := k == table.Percent || strings.HasPrefix(own, "percent") || strings.HasPrefix(own, "change") || strings.HasPrefix(own, "pp")
+	relative := k == table.Money && !share
 	sp := format.Spec{Name: "pp", Decimals: 1}
 	kind := table.Percent
 	switch {
@@ -105,10 +102,11 @@ func insertChange(v *View, c, key int, own string, fm *format.Formatter, label s
 		sp, kind = format.Spec{Name: "number", Decimals: -1}, table.Number
 	}
 	v.Header = slices.Insert(v.Header, c+1, Cell{Text: "Since " + label, Numeric: true})
-	v.Columns = slices.Insert(v.Columns, c+1, Column{Name: col.Name + ".change", Kind: kind})
+	v.Columns = slices.Insert(v.Columns, c+1, name+".change")
+	v.Kinds = slices.Insert(v.Kinds, c+1, kind)
 	for i := range v.Rows {
 		r := &v.Rows[i]
-		cell, val, err := changeCell(r, c, key, v.Columns[key].Kind, col.Name, relative, sp, fm, prev)
+		cell, val, err := changeCell(r, c, key, v.Kinds[key], name, relative, sp, fm, prev)
 		if err != nil {
 			return err
 		}
