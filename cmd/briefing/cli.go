@@ -33,6 +33,7 @@ func commands() []struct {
 	}{
 		{"build", &buildCommand{}},
 		{"email", &emailCommand{}},
+		{"pdf", &pdfCommand{}},
 		{"serve", &serveCommand{}},
 		{"check", &checkCommand{}},
 		{"describe", &describeCommand{}},

@@ -105,6 +105,8 @@ type Result struct {
 	Images *chartimage.Session
 	// Figures shows figures outside pages, such as in the email subject.
 	Figures page.Figures
+	// Generated is the "generated at" stamp the pages show, or "".
+	Generated string
 }
 
 // Build reads the briefing in fsys and renders it.
@@ -185,6 +187,7 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 			now = opt.Now
 		}
 		in.Generated = now().UTC().Format("Jan 2, 2006 15:04 UTC")
+		r.Generated = in.Generated
 	}
 	if err := write(fsys, tmpl, in, pin.Charts, opt, r); err != nil {
 		return nil, err
