@@ -51,6 +51,7 @@ type built struct {
 	RowPages []string                // those made one per row of a table, in name order
 	Config   *config.Site            // the briefing's site.toml
 	Tables   map[string]*table.Table // loaded tables and query results
+	Site     []site.Page             // the prepared pages, in the build's order (for the PDF)
 	files    site.Files              // the output, for the single-file edition
 }
 
@@ -168,7 +169,7 @@ func buildSite(name, dir string, opt build.Options) (*built, error) {
 		}
 	}
 	slices.Sort(rows)
-	return &built{Name: name, Out: out, Pages: pages, RowPages: rows, Config: res.Config, Tables: res.Tables, files: res.Files}, nil
+	return &built{Name: name, Out: out, Pages: pages, RowPages: rows, Config: res.Config, Tables: res.Tables, Site: res.SitePages, files: res.Files}, nil
 }
 
 // writtenPages lists the HTML files under out, slash-separated, in name
