@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -47,10 +46,6 @@ func (c *pdfCommand) run(e *env, args []string) error {
 		return err
 	}
 	start := time.Now()
-	exe, err := c.browser()
-	if err != nil {
-		return err
-	}
 	out, err := filepath.Abs(c.out)
 	if err != nil {
 		return err
@@ -68,6 +63,10 @@ func (c *pdfCommand) run(e *env, args []string) error {
 		return err
 	}
 	doc, n, err := c.document(b)
+	if err != nil {
+		return err
+	}
+	exe, err := c.browser()
 	if err != nil {
 		return err
 	}
@@ -99,7 +98,7 @@ func (c *pdfCommand) browser() (string, error) {
 	exe, err := pdf.FindChromium(named)
 	switch {
 	case err != nil && named != "":
-		return "", usagef("pdf: %s=%s: %v", from, named, errors.Unwrap(err))
+		return "", usagef("pdf: %s names no Chromium: %s is not an executable file or a program on PATH", from, named)
 	case err != nil:
 		return "", usagef("pdf: %v; install Chromium (Debian: apt-get install chromium) or name one with --chromium PATH or BRIEFING_CHROMIUM", err)
 	}

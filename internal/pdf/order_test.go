@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -64,5 +65,15 @@ func TestOrderUnknownPage(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("errors:\n%s\nwant one with %s", got, want)
 		}
+	}
+}
+
+func TestFindChromium(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	if _, err := FindChromium(""); !errors.Is(err, ErrNoChromium) || !strings.Contains(err.Error(), "looked for chromium, chromium-browser") {
+		t.Errorf("FindChromium with an empty PATH: %v", err)
+	}
+	if _, err := FindChromium("/nowhere/chromium"); !errors.Is(err, ErrNoChromium) {
+		t.Errorf("FindChromium of a missing file: %v", err)
 	}
 }
