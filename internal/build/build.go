@@ -84,6 +84,8 @@ type Options struct {
 	Output func(cfg *config.Site) (site.Writer, error)
 	// Workers is how many pages are rendered at once; 0 means one per core.
 	Workers int
+	// Drafts includes the pages marked draft = true (serve --drafts).
+	Drafts bool
 }
 
 // StaticWidth is the width of the charts' SVG images, in pixels.
@@ -143,7 +145,7 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 		return nil, err
 	}
 	r.Warnings = append(r.Warnings, figs.Warnings...)
-	pin := page.Input{Format: fm, Figures: figs, Tables: r.Tables}
+	pin := page.Input{Format: fm, Figures: figs, Tables: r.Tables, Drafts: opt.Drafts}
 	if pin.Charts, err = loadChartSpecs(fsys); err != nil {
 		return nil, err
 	}

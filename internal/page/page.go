@@ -19,6 +19,10 @@
 //   - lists its markdown links, resolved against the page's path, with
 //     their positions, for CheckLinks.
 //
+// A content file with draft = true in its front matter is a draft: build,
+// check, email and pdf leave it out; serve --drafts shows it
+// (Input.Drafts).
+//
 // Figures shows figures outside pages: templates ({{fig "name"}}) and the
 // email subject read it.
 package page
@@ -74,6 +78,9 @@ type Input struct {
 	Tables  map[string]*table.Table    // loaded tables and query results
 	Charts  map[string]*chart.Spec     // charts/*.toml by name
 	Views   map[string]*tableview.Spec // tables/*.toml by name
+	// Drafts includes the content files marked draft = true in their
+	// front matter, which are otherwise left out (serve --drafts).
+	Drafts bool
 }
 
 // Set is what the page stage produces.
@@ -162,7 +169,7 @@ func (r *resolver) readContent(fsys fs.FS) ([]source, error) {
 			return err
 		case err != nil:
 			errs = append(errs, err)
-		case !s.doc.Meta.Draft:
+		case !s.doc.Meta.Draft || r.in.Drafts:
 			srcs = append(srcs, s)
 		}
 		return nil

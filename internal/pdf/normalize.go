@@ -6,14 +6,18 @@ import (
 	"encoding/hex"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"time"
 )
 
 // Normalize makes a PDF that Chromium printed the same bytes on every
 // print of the same document: the creation and modification dates in its
-// document information dictionary become date, and its trailer gets a
-// document ID made from its content (Chromium writes none). The file is
+// document information dictionary become date, the ids of the structure
+// elements of a tagged PDF (node00000078: numbers of DOM nodes, which a
+// print may count differently) are numbered from 1 in the same order, and
+// its trailer gets a document ID made from its content (Chromium writes
+// none). The file is
 // otherwise kept as it is; the cross-reference table is rewritten with
 // the offsets that moved. A file not laid out as Chromium (Skia) writes
 // it, with one classic cross-reference table, is an error.
@@ -29,6 +33,7 @@ func Normalize(b []byte, date time.Time) ([]byte, error) {
 	d := []byte(pdfDate(date))
 	info := pdfDateRE.ReplaceAll(b[start:end], append([]byte("$1("), append(d, ')')...))
 	delta := int64(len(info) - (end - start))
+	b = renumberNodes(b) // same length: offsets stay
 	var out bytes.Buffer
 	out.Write(b[:start])
 	out.Write(info)
@@ -39,6 +44,31 @@ func Normalize(b []byte, date time.Time) ([]byte, error) {
 	id := hex.EncodeToString(sum[:16])
 	fmt.Fprintf(&out, "trailer\n<<%s\n/ID [<%s> <%s>]>>\nstartxref\n%d\n%%%%EOF\n", f.trailer, id, id, xref)
 	return out.Bytes(), nil
+}
+
+// nodeRE is a structure element's id as Skia writes it.
+var nodeRE = regexp.MustCompile(`\(node(\d{8})\)`)
+
+// renumberNodes numbers the distinct node ids 1, 2, … in the order of
+// their numbers, keeping their width, so that the name tree that lists
+// them stays sorted and no offset moves.
+func renumberNodes(b []byte) []byte {
+	var ids []string
+	seen := map[string]bool{}
+	for _, m := range nodeRE.FindAllSubmatch(b, -1) {
+		if id := string(m[1]); !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids) // fixed width: text order is number order
+	next := make(map[string]string, len(ids))
+	for i, id := range ids {
+		next[id] = fmt.Sprintf("%08d", i+1)
+	}
+	return nodeRE.ReplaceAllFunc(b, func(m []byte) []byte {
+		return []byte("(node" + next[string(m[5:13])] + ")")
+	})
 }
 
 var pdfDateRE = regexp.MustCompile(`(?m)^(/(?:CreationDate|ModDate) *)\((?:[^()\\]|\\.)*\)`)

@@ -13,10 +13,10 @@ import (
 // chromiumLike writes a small PDF laid out as Chromium writes one: the
 // information dictionary first, dated stamp, a classic cross-reference
 // table, and a trailer without /ID.
-func chromiumLike(stamp string) []byte {
+func chromiumLike(stamp string, node int) []byte {
 	objs := []string{
 		"<</Title (A \\(b\\) /ModDate)\n/Producer (Skia/PDF m156)\n/CreationDate (" + stamp + ")\n/ModDate (" + stamp + ")>>",
-		"<</Type /Catalog\n/Pages 3 0 R>>",
+		fmt.Sprintf("<</Type /Catalog\n/Pages 3 0 R\n/Names [(node%08d) 3 0 R (node%08d) 3 0 R]>>", node, node+3),
 		"<</Type /Pages\n/Count 0\n/Kids []>>",
 	}
 	var b bytes.Buffer
@@ -61,18 +61,18 @@ func TestNormalize(t *testing.T) {
 	date := time.Date(2023, 11, 14, 22, 13, 20, 0, time.UTC)
 	// Chromium stamps the time of printing, in any zone; the two prints
 	// differ in length too.
-	a, err := Normalize(chromiumLike("D:20261127132819+00'00'"), date)
+	a, err := Normalize(chromiumLike("D:20261127132819+00'00'", 78), date)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Normalize(chromiumLike("D:20261127132820Z"), date)
+	b, err := Normalize(chromiumLike("D:20261127132820Z", 79), date)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(a, b) {
 		t.Errorf("two prints normalise to different bytes:\n%s\n---\n%s", a, b)
 	}
-	for _, want := range []string{"/CreationDate (D:20231114221320+00'00')", "/ModDate (D:20231114221320+00'00')", "/Title (A \\(b\\) /ModDate)"} {
+	for _, want := range []string{"/CreationDate (D:20231114221320+00'00')", "/ModDate (D:20231114221320+00'00')", "/Title (A \\(b\\) /ModDate)", "/Names [(node00000001) 3 0 R (node00000002) 3 0 R]"} {
 		if !bytes.Contains(a, []byte(want)) {
 			t.Errorf("no %s in\n%s", want, a)
 		}
@@ -85,14 +85,14 @@ func TestNormalize(t *testing.T) {
 	if err != nil || !bytes.Equal(again, a) {
 		t.Errorf("normalising twice changed the file (err %v)", err)
 	}
-	other, _ := Normalize(chromiumLike("D:20261127132819+00'00'"), date.Add(time.Hour))
+	other, _ := Normalize(chromiumLike("D:20261127132819+00'00'", 78), date.Add(time.Hour))
 	if bytes.Equal(other, a) {
 		t.Error("another date gave the same bytes")
 	}
 }
 
 func TestNormalizeRefuses(t *testing.T) {
-	good := chromiumLike("D:20261127132819+00'00'")
+	good := chromiumLike("D:20261127132819+00'00'", 78)
 	for name, b := range map[string][]byte{
 		"no startxref":   bytes.TrimSuffix(good, []byte("%%EOF")),
 		"xref stream":    bytes.Replace(good, []byte("xref\n0 4"), []byte("xrex\n0 4"), 1),
