@@ -19,8 +19,8 @@ import (
 	"testing"
 
 	"github.com/briefing-dev/briefing/internal/build"
-	"github.com/briefing-dev/briefing/internal/config"
 	"github.com/briefing-dev/briefing/internal/chartimage"
+	"github.com/briefing-dev/briefing/internal/config"
 	"github.com/briefing-dev/briefing/internal/site"
 	"github.com/briefing-dev/briefing/internal/table"
 )

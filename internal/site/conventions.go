@@ -122,10 +122,8 @@ func notFound(t *template.Template, in Input) ([]byte, error) {
 		EChartsSrc: root + "assets/echarts.min.js",
 		NoIndex:    true,
 	}
-	for _, q := range in.Pages {
-		if q.InNav {
-			data.Nav = append(data.Nav, NavItem{Title: q.Title, URL: root + q.Path})
-		}
+	for _, l := range in.Nav {
+		data.Nav = append(data.Nav, NavItem{Title: l.Title, URL: root + l.Path})
 	}
 	data.Search = searchData(in, root)
 	var b bytes.Buffer
