@@ -126,7 +126,7 @@ func TestExitCodes(t *testing.T) {
 			edits: []edit{{"site.toml", "pages = [", "send_if = \"acme_share > 90%\"\npages = ["}}},
 		{name: "email send_if unknown figure", code: 2, args: []string{"email", "--send", "$SITE"},
 			edits: []edit{{"site.toml", "pages = [", "send_if = \"acme_shar > 90%\"\npages = ["}},
-			first: `briefing: site.toml:15:12: send_if: unknown figure "acme_shar" (figures are declared in figures.toml)`},
+			first: `briefing: site.toml:15:12: send_if: unknown figure "acme_shar" (did you mean acme_share? figures are declared in figures.toml)`},
 		{name: "email send_if syntax", code: 2, args: []string{"email", "$SITE"},
 			edits: []edit{{"site.toml", "pages = [", "send_if = \"acme_share >\"\npages = ["}},
 			first: `briefing: site.toml:15:24: send_if: expected a number, text, name or ( but found end of expression`},
