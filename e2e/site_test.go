@@ -51,6 +51,7 @@ type built struct {
 	RowPages []string                // those made one per row of a table, in name order
 	Config   *config.Site            // the briefing's site.toml
 	Tables   map[string]*table.Table // loaded tables and query results
+	Site     []site.Page             // the prepared pages, in the build's order (for the PDF)
 	files    site.Files              // the output, for the single-file edition
 }
 
@@ -64,7 +65,7 @@ func (b *built) html(t *testing.T, page string) string {
 	return string(src)
 }
 
-var exampleBuild, exampleStaticBuild, hostileBuild once[*built]
+var exampleBuild, exampleStaticBuild, examplePublishedBuild, hostileBuild once[*built]
 
 // exampleSite is the example built without static chart images, as the
 // browser tests have always built it.
@@ -95,6 +96,25 @@ func exampleStaticSite(t *testing.T) *built {
 			return nil, fmt.Errorf("the static build drew no chart images (no img.chart-print on index.html)")
 		}
 		return b, nil
+	})
+}
+
+// publishedURL is the base_url the published example is built with.
+const publishedURL = "https://briefing.example/cloud-ai/"
+
+// examplePublishedSite is the example as published: with a base_url
+// (publishedURL), which adds the sitemap, robots.txt and the link-preview
+// images, and with the static chart images.
+func examplePublishedSite(t *testing.T) *built {
+	t.Helper()
+	return examplePublishedBuild.get(t, func() (*built, error) {
+		js, err := pinnedECharts()
+		if err != nil {
+			return nil, err
+		}
+		images := chartimage.New(chartimage.Options{Off: true, Workers: 2})
+		defer images.Close()
+		return buildSite("the published example", exampleDir, build.Options{ECharts: js, Images: images, BaseURL: publishedURL})
 	})
 }
 
@@ -168,7 +188,7 @@ func buildSite(name, dir string, opt build.Options) (*built, error) {
 		}
 	}
 	slices.Sort(rows)
-	return &built{Name: name, Out: out, Pages: pages, RowPages: rows, Config: res.Config, Tables: res.Tables, files: res.Files}, nil
+	return &built{Name: name, Out: out, Pages: pages, RowPages: rows, Config: res.Config, Tables: res.Tables, Site: res.SitePages, files: res.Files}, nil
 }
 
 // writtenPages lists the HTML files under out, slash-separated, in name

@@ -33,6 +33,7 @@ func commands() []struct {
 	}{
 		{"build", &buildCommand{}},
 		{"email", &emailCommand{}},
+		{"pdf", &pdfCommand{}},
 		{"serve", &serveCommand{}},
 		{"check", &checkCommand{}},
 		{"describe", &describeCommand{}},
@@ -59,24 +60,28 @@ type env struct {
 	stdout, stderr io.Writer
 	json           bool   // --format json
 	site           string // absolute site folder; "" until known
+	color          bool   // mark up problems for a terminal (see useColor)
 }
 
 // run runs the command line args and returns the exit status. Every
 // problem, whatever the command, is printed by one printer (see report),
 // and the status comes from the problems' kinds (diag.ExitCode).
 func run(args []string, stdout, stderr io.Writer) int {
-	e := &env{stdout: stdout, stderr: stderr}
+	e := &env{stdout: stdout, stderr: stderr, color: useColor(stderr, os.Getenv)}
 	if len(args) == 0 {
 		printHelp(stderr)
 		return diag.ExitUsage
 	}
 	name := args[0]
-	if name == "-h" || name == "-help" || name == "--help" {
+	switch name {
+	case "-h", "-help", "--help":
 		name = "help"
+	case "-v", "-version", "--version":
+		name = "version"
 	}
 	c, ok := lookup(name)
 	if !ok {
-		return e.report(usagef("unknown command %q (run `briefing help`)", name))
+		return e.report(unknownCommand(name))
 	}
 	return e.report(e.runCommand(name, c, args[1:]))
 }
@@ -96,7 +101,7 @@ func (e *env) runCommand(name string, c command, args []string) error {
 		printUsage(e.stdout, c, fs)
 		return nil
 	case err != nil:
-		return usagef("%s: %v (run `briefing help %s`)", name, err, name)
+		return flagError(name, fs, err)
 	}
 	return c.run(e, fs.Args())
 }
@@ -112,7 +117,7 @@ func (e *env) report(err error) int {
 // printer prints problems to w as the command line asked: text with
 // source excerpts, or JSON lines.
 func (e *env) printer(w io.Writer) *diag.Printer {
-	return &diag.Printer{W: w, JSON: e.json, Prefix: "briefing: ", Source: e.readSource}
+	return &diag.Printer{W: w, JSON: e.json, Prefix: "briefing: ", Source: e.readSource, Color: e.color && w == e.stderr}
 }
 
 // readSource reads a file of the site for an excerpt, through an os.Root
@@ -147,13 +152,8 @@ func printHelp(w io.Writer) {
 
 func printUsage(w io.Writer, c command, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "Usage: %s\n\n%s.\n", c.usage(), upperFirst(c.summary()))
-	n := 0
-	fs.VisitAll(func(*flag.Flag) { n++ })
-	if n > 0 {
-		fmt.Fprint(w, "\nFlags:\n")
-		fs.SetOutput(w)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
+	if help := flagHelp(fs); help != "" {
+		fmt.Fprint(w, "\nFlags:\n"+help)
 	}
 }
 

@@ -87,6 +87,8 @@ type Options struct {
 	Output func(cfg *config.Site) (site.Writer, error)
 	// Workers is how many pages are rendered at once; 0 means one per core.
 	Workers int
+	// Drafts includes the pages marked draft = true (serve --drafts).
+	Drafts bool
 	// Sources say how source queries reach their databases (package
 	// source): the environment their connection strings come from, or
 	// offline, from the snapshots.
@@ -124,6 +126,8 @@ type Result struct {
 	// Series is the briefing's editions, with the one being built; nil
 	// for a briefing that is not a series.
 	Series *edition.Series
+	// Generated is the "generated at" stamp the pages show, or "".
+	Generated string
 }
 
 // Build reads the briefing in fsys and renders it.
@@ -163,7 +167,7 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 		return nil, err
 	}
 	r.Warnings = append(r.Warnings, figs.Warnings...)
-	pin := page.Input{Format: fm, Figures: figs, Tables: r.Tables}
+	pin := page.Input{Format: fm, Figures: figs, Tables: r.Tables, Drafts: opt.Drafts}
 	if pin.Charts, err = loadChartSpecs(fsys); err != nil {
 		return nil, err
 	}
@@ -222,6 +226,7 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 	in := site.Input{Config: cfg, Pages: pages, Nav: set.Nav, ECharts: ship, Funcs: template.FuncMap{"fig": set.Figures.Show}, Workers: opt.Workers}
 	if cfg.GeneratedAt {
 		in.Generated = now(opt)().UTC().Format("Jan 2, 2006 15:04 UTC")
+		r.Generated = in.Generated
 	}
 	if err := write(fsys, tmpl, in, pin.Charts, opt, r); err != nil {
 		return nil, err

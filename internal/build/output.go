@@ -3,6 +3,7 @@ package build
 import (
 	"html/template"
 	"io/fs"
+	"slices"
 
 	"github.com/briefing-dev/briefing/internal/chart"
 	"github.com/briefing-dev/briefing/internal/page"
@@ -42,11 +43,21 @@ func write(fsys fs.FS, tmpl *template.Template, in site.Input, specs map[string]
 	for _, n := range static {
 		names[n] = true
 	}
+	in.Taken = func(n string) bool { return slices.Contains(static, n) }
+	if !opt.SkipStatic {
+		var err error
+		if in.Images, err = drawPreviews(in, r.Images, w); err != nil {
+			return err
+		}
+	}
 	if err := site.Render(tmpl, in, w); err != nil {
 		return err
 	}
 	if err := writeRecord(w, r, r.Series); err != nil {
 		return err
+	}
+	for _, n := range site.ConventionNames(in) {
+		names[n] = true
 	}
 	if opt.Output == nil {
 		r.Files = mem.Files()

@@ -114,6 +114,34 @@ type Printer struct {
 	JSON   bool                              // one JSON object per line
 	Source func(file string) ([]byte, error) // reads a source file for excerpts; nil for none
 	Prefix string                            // before each line for people, e.g. "briefing: "
+	// Color marks up the text for a terminal (ANSI escapes): the prefix
+	// and the caret red for an error and yellow for a warning, the
+	// position bold. The caller decides (a terminal, NO_COLOR unset).
+	Color bool
+}
+
+// ANSI escapes for Printer.Color.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiRed    = "\x1b[1;31m"
+	ansiYellow = "\x1b[1;33m"
+)
+
+// paint wraps s in the escape code when the printer colours.
+func (p *Printer) paint(code, s string) string {
+	if !p.Color || s == "" {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+// severityColor is the colour of a problem's prefix and caret.
+func severityColor(e *Error) string {
+	if e.Warning {
+		return ansiYellow
+	}
+	return ansiRed
 }
 
 // Report writes every problem in err (see Problems).
@@ -144,7 +172,11 @@ func (p *Printer) Print(e *Error) {
 	if e.Warning {
 		kind = "warning: "
 	}
-	fmt.Fprintf(p.W, "%s%s%s\n", p.Prefix, kind, e.Error())
+	line := e.Msg
+	if e.Pos.File != "" {
+		line = p.paint(ansiBold, e.Pos.String()+":") + " " + e.Msg
+	}
+	fmt.Fprintf(p.W, "%s%s\n", p.paint(severityColor(e), p.Prefix+kind), line)
 	if x := p.excerpt(e); x != "" {
 		fmt.Fprint(p.W, x)
 	}
@@ -171,7 +203,7 @@ func (p *Printer) excerpt(e *Error) string {
 	fmt.Fprintf(&b, "  %s | %s\n", num, strings.ReplaceAll(line, "\t", "    "))
 	if e.Pos.Col > 0 && e.Pos.Col <= len(line)+1 {
 		pad := strings.ReplaceAll(line[:e.Pos.Col-1], "\t", "    ")
-		fmt.Fprintf(&b, "  %s | %s^\n", strings.Repeat(" ", len(num)), strings.Repeat(" ", len([]rune(pad))))
+		fmt.Fprintf(&b, "  %s | %s%s\n", strings.Repeat(" ", len(num)), strings.Repeat(" ", len([]rune(pad))), p.paint(severityColor(e), "^"))
 	}
 	return b.String()
 }

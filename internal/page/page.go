@@ -19,6 +19,10 @@
 //   - lists its markdown links, resolved against the page's path, with
 //     their positions, for CheckLinks.
 //
+// A content file with draft = true in its front matter is a draft: build,
+// check, email and pdf leave it out; serve --drafts shows it
+// (Input.Drafts).
+//
 // Every folder under content/ is a section with an index page listing its
 // pages and subsections, and the top bar (Set.Nav) lists only the
 // top-level pages and sections, at most MaxNav: what a page carries for
@@ -92,6 +96,9 @@ type Input struct {
 	// change() in conditions, tables' change columns, charts' markers);
 	// nil for a briefing that is not a series, where they are errors.
 	Editions *edition.Comparison
+	// Drafts includes the content files marked draft = true in their
+	// front matter, which are otherwise left out (serve --drafts).
+	Drafts bool
 }
 
 // Set is what the page stage produces.
@@ -189,7 +196,7 @@ func (r *resolver) readContent(fsys fs.FS) ([]source, error) {
 			return nil, err
 		case err != nil:
 			errs = append(errs, err)
-		case !s.doc.Meta.Draft:
+		case !s.doc.Meta.Draft || r.in.Drafts:
 			r.makePages(&s, release)
 			srcs = append(srcs, s)
 		}

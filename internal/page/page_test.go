@@ -133,12 +133,12 @@ func TestReferenceErrorsPositioned(t *testing.T) {
 	}
 	want := []string{
 		`content/b.md:6:11: unknown table "missing" (tables are the files in tables/, named without .toml)`,
-		`content/b.md:8:9: unknown figure "shares" in the condition (figures are declared in figures.toml; a page's row columns are row.NAME)`,
+		`content/b.md:8:9: unknown figure "shares" in the condition (did you mean share? figures are declared in figures.toml; a page's row columns are row.NAME)`,
 		`content/c.md:2:18: unknown figure "nope" (figures are declared in figures.toml)`,
 		`content/d.md:3:8: each = "regionz": no such table or query (tables and queries: regions)`,
-		`content/e.md:5:7: unknown column "revenu" in "regions" (columns: region, revenue)`,
+		`content/e.md:5:7: unknown column "revenu" in "regions" (did you mean revenue? columns: region, revenue)`,
 		`content/e.md:5:26: figure "total": format month does not fit a number value`,
-		`content/index.md:7:13: unknown figure "shar" (figures are declared in figures.toml)`,
+		`content/index.md:7:13: unknown figure "shar" (did you mean share? figures are declared in figures.toml)`,
 		`content/index.md:7:30: {{row …}} needs a page made per row (each = TABLE in the front matter)`,
 		`content/index.md:9:9: unknown chart "nope" (charts are the files in charts/, named without .toml)`,
 	}

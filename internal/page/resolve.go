@@ -61,7 +61,7 @@ func (r *resolver) checkRef(ref narrative.Ref, each *table.Table) error {
 	case *narrative.ChartRef:
 		s, ok := r.in.Charts[n.Name]
 		if !ok {
-			return fmt.Errorf("unknown chart %q (charts are the files in charts/, named without .toml)", n.Name)
+			return fmt.Errorf("unknown chart %q (%scharts are the files in charts/, named without .toml)", n.Name, didYouMean(n.Name, keys(r.in.Charts)))
 		}
 		if s.Each != "" && each == nil {
 			return fmt.Errorf("chart %q is made per row (each = %q); place it on a page made per row", n.Name, s.Each)
@@ -69,7 +69,7 @@ func (r *resolver) checkRef(ref narrative.Ref, each *table.Table) error {
 	case *narrative.TableRef:
 		s, ok := r.in.Views[n.Name]
 		if !ok {
-			return fmt.Errorf("unknown table %q (tables are the files in tables/, named without .toml)", n.Name)
+			return fmt.Errorf("unknown table %q (%stables are the files in tables/, named without .toml)", n.Name, didYouMean(n.Name, keys(r.in.Views)))
 		}
 		if s.Each != "" && each == nil {
 			return fmt.Errorf("table %q is made per row (each = %q); place it on a page made per row", n.Name, s.Each)
@@ -144,7 +144,7 @@ func (r *resolver) checkCond(n *narrative.IfRef, each *table.Table) error {
 				return diag.Content.Wrap(at, err)
 			}
 		} else if _, ok := r.in.Figures.Get(name); !ok {
-			return diag.Content.Errorf(at, "unknown figure %q in the condition (figures are declared in figures.toml; a page's row columns are row.NAME)", name)
+			return diag.Content.Errorf(at, "unknown figure %q in the condition (%sfigures are declared in figures.toml; a page's row columns are row.NAME)", name, didYouMean(name, r.in.Figures.Names()))
 		}
 	}
 	return nil
@@ -158,7 +158,7 @@ func (r *resolver) figure(name, fmtName string) (*figure.Figure, format.Spec, er
 func lookupFigure(figs *figure.Set, name, fmtName string) (*figure.Figure, format.Spec, error) {
 	f, ok := figs.Get(name)
 	if !ok {
-		return nil, format.Spec{}, fmt.Errorf("unknown figure %q (figures are declared in figures.toml)", name)
+		return nil, format.Spec{}, fmt.Errorf("unknown figure %q (%sfigures are declared in figures.toml)", name, didYouMean(name, figs.Names()))
 	}
 	if fmtName == "" {
 		fmtName = f.Format
@@ -183,7 +183,7 @@ func rowColumn(each *table.Table, col, fmtName string) (int, format.Spec, error)
 	}
 	c := each.Col(col)
 	if c < 0 {
-		return 0, format.Spec{}, fmt.Errorf("unknown column %q in %q (columns: %s)", col, each.Name, strings.Join(each.ColumnNames(), ", "))
+		return 0, format.Spec{}, fmt.Errorf("unknown column %q in %q (%scolumns: %s)", col, each.Name, didYouMean(col, each.ColumnNames()), strings.Join(each.ColumnNames(), ", "))
 	}
 	k := each.Columns[c].Kind
 	if fmtName == "" {
@@ -461,4 +461,24 @@ func positioned(pos diag.Pos, err error) error {
 		return err
 	}
 	return diag.Content.Wrap(pos, err)
+}
+
+// didYouMean is "did you mean NAME? " with the names of have close to
+// name (table.Close), or "" when none is.
+func didYouMean(name string, have []string) string {
+	close := table.Close(name, have)
+	if len(close) == 0 {
+		return ""
+	}
+	return "did you mean " + strings.Join(close, " or ") + "? "
+}
+
+// keys are a map's keys, sorted.
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }

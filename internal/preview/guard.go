@@ -3,6 +3,7 @@ package preview
 import (
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -23,8 +24,9 @@ const ownPolicy = "default-src 'none'; script-src 'self'; connect-src 'self'; st
 var loopbackNames = map[string]bool{"localhost": true, "127.0.0.1": true, "::1": true}
 
 // hostAllowed reports whether r was addressed to this server by a loopback
-// name or by the address it listens on, with the port it listens on.
-func hostAllowed(r *http.Request) bool {
+// name, by the address it listens on, or by one of the extra names it was
+// bound with (serve --bind NAME), with the port it listens on.
+func hostAllowed(r *http.Request, extra []string) bool {
 	host, port, err := net.SplitHostPort(r.Host)
 	if err != nil {
 		host, port = r.Host, "80" // no port: the default one
@@ -38,13 +40,13 @@ func hostAllowed(r *http.Request) bool {
 	if err != nil || port != lport {
 		return false
 	}
-	return loopbackNames[host] || host == strings.ToLower(lhost)
+	return loopbackNames[host] || host == strings.ToLower(lhost) || slices.ContainsFunc(extra, func(n string) bool { return strings.EqualFold(n, host) })
 }
 
 // refuseForeignHost answers a request for another host with 403 and
 // reports whether it did.
-func refuseForeignHost(w http.ResponseWriter, r *http.Request) bool {
-	if hostAllowed(r) {
+func refuseForeignHost(w http.ResponseWriter, r *http.Request, extra []string) bool {
+	if hostAllowed(r, extra) {
 		return false
 	}
 	w.Header().Set("Content-Security-Policy", ownPolicy)

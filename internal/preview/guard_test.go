@@ -32,7 +32,7 @@ func TestHostAllowed(t *testing.T) {
 		r := httptest.NewRequest("GET", "/", nil)
 		r.Host = host
 		r = r.WithContext(context.WithValue(r.Context(), http.LocalAddrContextKey, local))
-		if got := hostAllowed(r); got != want {
+		if got := hostAllowed(r, nil); got != want {
 			t.Errorf("Host %q: allowed = %v, want %v", host, got, want)
 		}
 	}

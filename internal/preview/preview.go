@@ -55,6 +55,9 @@ type Server struct {
 	// OnBuild, if set, is called after every build with its duration and
 	// error (for the command's log line).
 	OnBuild func(took time.Duration, err error)
+	// Hosts are names the server answers to besides loopback and the
+	// address it listens on: the name it was bound to (serve --bind).
+	Hosts []string
 }
 
 type event struct {
@@ -168,7 +171,7 @@ func (s *Server) Problem() string {
 // others get 403. No answer is sniffed for another content type.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	if refuseForeignHost(w, r) || s.serveData(w, r) {
+	if refuseForeignHost(w, r, s.Hosts) || s.serveData(w, r) {
 		return
 	}
 	switch r.URL.Path {

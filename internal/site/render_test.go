@@ -60,8 +60,8 @@ func TestRenderWorkers(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := one.Files()
-	if len(want) != len(Names(in)) {
-		t.Fatalf("one worker wrote %d files; Names lists %d", len(want), len(Names(in)))
+	if n := len(Names(in)) + len(ConventionNames(in)); len(want) != n {
+		t.Fatalf("one worker wrote %d files; Names and ConventionNames list %d", len(want), n)
 	}
 	for _, workers := range []int{2, 7} {
 		var many countingWriter

@@ -116,6 +116,21 @@ type Input struct {
 	Generated string
 	// Workers is how many pages are rendered at once; 0 means one per core.
 	Workers int
+	// Taken reports a file the site gives itself (static/), which Render
+	// does not write (see ConventionNames); nil for none.
+	Taken func(name string) bool
+	// Images are the pages' link-preview images (Open Graph, Twitter
+	// cards), by page path; see Image.
+	Images map[string]Image
+}
+
+// Image is a picture of a page for link previews: its first chart, drawn
+// as a PNG, which the build writes (only when the site has a base_url:
+// the tags need absolute URLs).
+type Image struct {
+	Path          string // site-relative path of the PNG
+	Width, Height int    // in pixels
+	Alt           string // the chart's title
 }
 
 // FuncNames are the functions templates may call; Input.Funcs supplies
@@ -136,6 +151,13 @@ type PageData struct {
 	Generated        string // "generated at" stamp, when site.toml asks for one
 	EChartsSrc       string
 	EChartsIntegrity string
+	// Image is the page's link-preview image, with an absolute URL, or
+	// nil.
+	Image *Image
+	// Search is the search box, or nil for a site without one.
+	Search *SearchData
+	// NoIndex asks search engines to leave the page out (404.html).
+	NoIndex bool
 }
 
 // PageInfo describes the page being rendered.
@@ -229,10 +251,14 @@ func Render(t *template.Template, in Input, w Writer) error {
 			return err
 		}
 	}
-	return renderPages(t, in, w)
+	if err := renderPages(t, in, w); err != nil {
+		return err
+	}
+	return writeConventions(t, in, w)
 }
 
-// Names lists the files Render writes: the assets, then the pages.
+// Names lists the files Render writes: the assets, then the pages; the
+// convention files after them are ConventionNames.
 func Names(in Input) []string {
 	names := assetNames(in)
 	for _, p := range in.Pages {
@@ -344,6 +370,11 @@ func renderPage(t *template.Template, in Input, p Page) ([]byte, error) {
 	if u := in.Config.Assets.EChartsURL; u != "" {
 		data.EChartsSrc, data.EChartsIntegrity = u, in.Config.Assets.EChartsIntegrity
 	}
+	if img, ok := in.Images[p.Path]; ok && in.Config.BaseURL != "" {
+		img.Path = siteURL(in.Config.BaseURL, img.Path)
+		data.Image = &img
+	}
+	data.Search = searchData(in, root)
 	data.Nav, data.Crumbs = navItems(p, in.Nav), navItems(p, p.Crumbs)
 	var b bytes.Buffer
 	if err := t.ExecuteTemplate(&b, "base.html", data); err != nil {

@@ -185,7 +185,7 @@ func TestRenderFiles(t *testing.T) {
 	for n := range files {
 		names = append(names, n)
 	}
-	want := []string{"a/b.html", "assets/briefing.js", "assets/echarts.min.js", "assets/style.css", "customers.html", "index.html"}
+	want := []string{"404.html", "a/b.html", "assets/briefing.js", "assets/echarts.min.js", "assets/style.css", "customers.html", "index.html"}
 	slices.Sort(names)
 	if !slices.Equal(names, want) {
 		t.Errorf("files = %q, want %q", names, want)
