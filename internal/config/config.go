@@ -146,6 +146,9 @@ type Email struct {
 	// paths under content/ without .md. Default: ["index"].
 	Pages []string `toml:"pages"`
 	SMTP  SMTP     `toml:"smtp"`
+	// Preheader is the line inbox lists show after the subject. Default:
+	// the first sentence of the email's first paragraph.
+	Preheader string `toml:"preheader"`
 }
 
 // SMTP configures sending. The password is never read from site.toml:

@@ -49,6 +49,9 @@ type Edition struct {
 	HTML    []byte // the body; images as cid: URLs
 	Text    []byte
 	Images  []Image
+	// Warnings are problems the edition worked around, such as links
+	// made plain text because the site has no base_url.
+	Warnings []*diag.Error
 }
 
 // Drawer makes chart images (package chartimage): images[i] answers
@@ -93,11 +96,15 @@ func Make(cfg *config.Site, pages []site.Page, subject string, draw Drawer) (*Ed
 			return nil, err
 		}
 	}
-	content, err := inlineStyles(body.Bytes(), cfg.BaseURL, pages)
+	content, unwound, err := inlineStyles(body.Bytes(), cfg.BaseURL, pages)
 	if err != nil {
 		return nil, err
 	}
-	ed.HTML = layout(cfg, subject, content)
+	if unwound > 0 {
+		ed.Warnings = append(ed.Warnings, &diag.Error{Kind: diag.Config, Pos: keyPos(cfg, "base_url"), Warning: true,
+			Msg: fmt.Sprintf("base_url is not set: %d links in the email edition are plain text (set base_url to the published briefing's address to keep them)", unwound)})
+	}
+	ed.HTML = layout(cfg, subject, preheader(cfg, content), content)
 	ed.Text = plainText(cfg, subject, content)
 	return ed, nil
 }
@@ -132,7 +139,9 @@ func (ed *Edition) block(w io.Writer, p site.Page, r narrative.Block, images map
 		if c.Subtitle != "" {
 			fmt.Fprintf(w, `<p class="chart-subtitle">%s</p>`, html.EscapeString(c.Subtitle))
 		}
-		fmt.Fprintf(w, `<img src="cid:%s" width="%d" height="%d" alt="%s">`, img.CID, img.Width, img.Height, html.EscapeString(AltText(c)))
+		// The image sits in a white cell: it reads the same in dark mode.
+		fmt.Fprintf(w, `<table class="chart-panel"><tr><td class="chart-panel"><img src="cid:%s" width="%d" height="%d" alt="%s"></td></tr></table>`,
+			img.CID, img.Width, img.Height, html.EscapeString(AltText(c)))
 		if c.Source != "" {
 			fmt.Fprintf(w, `<p class="chart-source">%s</p>`, html.EscapeString(c.Source))
 		}
