@@ -60,11 +60,17 @@ func (c *emailCommand) run(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := e.warn(msg.Edition.Warnings, false); err != nil {
+		return err
+	}
+	if c.dryRun { // writes nothing
+		return c.deliver(e, b, msg)
+	}
 	dir, err := writeEdition(b, c.out, msg)
 	if err != nil {
 		return err
 	}
-	if c.dryRun || c.send {
+	if c.send {
 		return c.deliver(e, b, msg)
 	}
 	if !c.quiet {

@@ -290,8 +290,9 @@ func join(a, b string) string {
 }
 
 // layout wraps the content in the email's frame. Outlook for Windows sees
-// a fixed 640 px table; other clients see a table of the full width up to
-// 640 px, so the column narrows on a phone. preheader is hidden text that
+// a fixed 640 px table; other clients see a block of the full width up to
+// 640 px (max-width on a div: iOS Mail ignores it on a table), so the
+// column narrows on a phone. preheader is hidden text that
 // inbox lists show after the subject; Outlook does not read it at all.
 func layout(cfg *config.Site, subject, preheader string, content []byte) []byte {
 	var b bytes.Buffer
@@ -309,7 +310,7 @@ func layout(cfg *config.Site, subject, preheader string, content []byte) []byte 
 <style>
 %s
 </style>
-<!--[if mso]><style>body, table, td, p, li, h1, h2, h3 { font-family: 'Segoe UI', Arial, sans-serif !important; }</style><![endif]-->
+<!--[if mso]><style>body, table, td, p, li, h1, h2, h3 { font-family: 'Segoe UI', Arial, sans-serif !important; mso-line-height-rule: exactly; }</style><![endif]-->
 </head>
 <body class="bg" style="margin:0;padding:0;background-color:%s;">
 `, e(cfg.Language), e(subject), darkCSS, canvas)
@@ -320,10 +321,11 @@ func layout(cfg *config.Site, subject, preheader string, content []byte) []byte 
 	fmt.Fprintf(&b, `<table role="presentation" class="bg" width="100%%" cellpadding="0" cellspacing="0" border="0" bgcolor="%s" style="background-color:%s;">
 <tr><td align="center" style="padding:24px 8px;">
 <!--[if mso]><table role="presentation" width="%d" align="center" cellpadding="0" cellspacing="0" border="0"><tr><td><![endif]-->
-<table role="presentation" class="card" width="100%%" cellpadding="0" cellspacing="0" border="0" bgcolor="%s" style="max-width:%dpx;background-color:%s;border:1px solid %s;">
+<div style="max-width:%dpx;margin:0 auto;">
+<table role="presentation" class="card" width="100%%" cellpadding="0" cellspacing="0" border="0" bgcolor="%s" style="background-color:%s;border:1px solid %s;">
 <tr><td style="padding:22px 28px 4px;font-family:%s;">
 <p style="margin:0;font-size:15px;font-weight:bold;color:%s;">%s</p>
-`, canvas, canvas, Width, paper, Width, paper, rule, fontStack, ink, e(cfg.Title))
+`, canvas, canvas, Width, Width, paper, paper, rule, fontStack, ink, e(cfg.Title))
 	if cfg.Period != "" {
 		fmt.Fprintf(&b, `<p class="muted" style="margin:2px 0 0;font-size:13px;color:%s;">%s</p>
 `, muted, e(cfg.Period))
@@ -345,6 +347,7 @@ func layout(cfg *config.Site, subject, preheader string, content []byte) []byte 
 	}
 	b.WriteString(`</td></tr>
 </table>
+</div>
 <!--[if mso]></td></tr></table><![endif]-->
 </td></tr>
 </table>
