@@ -20,8 +20,8 @@ import (
 	"time"
 
 	"github.com/briefing-dev/briefing/internal/build"
-	"github.com/briefing-dev/briefing/internal/config"
 	"github.com/briefing-dev/briefing/internal/chartimage"
+	"github.com/briefing-dev/briefing/internal/config"
 	"github.com/briefing-dev/briefing/internal/email"
 	"github.com/briefing-dev/briefing/internal/site"
 	"github.com/briefing-dev/briefing/internal/table"

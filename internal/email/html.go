@@ -41,16 +41,18 @@ const (
 // which replaces the element's own. Email clients drop or rename classes,
 // so every rule is written onto the element itself.
 var styles = map[string]string{
-	"h1":                "font-size:26px;line-height:1.25;margin:0 0 8px;color:" + ink,
-	"h2":                "font-size:20px;line-height:1.3;margin:24px 0 8px;color:" + ink,
-	"h3":                "font-size:17px;line-height:1.3;margin:20px 0 6px;color:" + ink,
-	"p":                 "font-size:16px;line-height:1.55;margin:0 0 14px;color:" + ink,
-	"ul":                "margin:0 0 14px;padding-left:22px",
-	"ol":                "margin:0 0 14px;padding-left:22px",
-	"li":                "font-size:16px;line-height:1.55;margin:0 0 6px;color:" + ink,
-	"a":                 "color:" + accent + ";text-decoration:underline",
-	"blockquote":        "margin:16px 0;padding:10px 14px;border-left:3px solid " + accent + ";background-color:" + canvas,
-	"table":             "border-collapse:collapse;width:100%;margin:8px 0 14px;font-size:14px",
+	"h1":         "font-size:26px;line-height:1.25;margin:0 0 8px;color:" + ink,
+	"h2":         "font-size:20px;line-height:1.3;margin:24px 0 8px;color:" + ink,
+	"h3":         "font-size:17px;line-height:1.3;margin:20px 0 6px;color:" + ink,
+	"p":          "font-size:16px;line-height:1.55;margin:0 0 14px;color:" + ink,
+	"ul":         "margin:0 0 14px;padding-left:22px",
+	"ol":         "margin:0 0 14px;padding-left:22px",
+	"li":         "font-size:16px;line-height:1.55;margin:0 0 6px;color:" + ink,
+	"a":          "color:" + accent + ";text-decoration:underline",
+	"blockquote": "margin:16px 0;padding:10px 14px;border-left:3px solid " + accent + ";background-color:" + canvas,
+	// Prose may break a long word (word-break on the column), a table
+	// may not: there it squeezes a header to a letter a line.
+	"table":             "border-collapse:collapse;width:100%;margin:8px 0 14px;font-size:14px;word-break:normal",
 	"th":                "text-align:left;padding:6px 8px;border-bottom:2px solid " + ink + ";font-size:14px;color:" + ink,
 	"td":                "padding:6px 8px;border-bottom:1px solid " + rule + ";font-size:14px;color:" + ink + ";vertical-align:top",
 	"img":               "display:block;width:100%;height:auto;border:0",
@@ -71,18 +73,19 @@ var styles = map[string]string{
 	".footnotes":        "font-size:13px;color:" + muted,
 }
 
-// darkClass is the class an element keeps, by its class in the page, for
-// the dark-mode rules in darkCSS.
-var darkClass = map[string]string{
+// keptClass is the class an element keeps, by its class in the page, for
+// the rules in clientCSS.
+var keptClass = map[string]string{
 	"lede": "muted", "chart-subtitle": "muted", "chart-source": "muted",
 	"table-note": "muted", "footnotes": "muted", "highlight": "hl", "chart-panel": "panel",
 }
 
-// darkCSS recolours the email for clients in dark mode that read
-// prefers-color-scheme. It names only the classes the layout and darkClass
-// keep; the chart panel keeps its white background, as the images are
-// drawn on white.
-const darkCSS = `@media (prefers-color-scheme: dark) {
+// clientCSS serves the clients that read a <style> element: dark-mode
+// colours where the reader's system is dark, and tighter margins on a
+// phone. It names only the classes the layout and keptClass keep. The
+// chart panel keeps its white background, as the images are drawn on
+// white.
+const clientCSS = `@media (prefers-color-scheme: dark) {
 .bg { background-color: #0f1115 !important; }
 .card { background-color: #1b1f27 !important; border-color: #394050 !important; }
 .card h1, .card h2, .card h3, .card p, .card li, .card td, .card th, .card strong, .card em, .card code { color: #e6e9ef !important; }
@@ -93,6 +96,12 @@ const darkCSS = `@media (prefers-color-scheme: dark) {
 .card blockquote { background-color: #232833 !important; }
 .card .hl td { background-color: #4a3d12 !important; }
 .card .panel { background-color: #ffffff !important; }
+}
+@media (max-width: 480px) {
+.outer { padding: 0 !important; }
+.card { border-width: 0 !important; }
+.pad { padding-left: 14px !important; padding-right: 14px !important; }
+.data th, .data td { padding: 5px 4px !important; font-size: 12px !important; }
 }`
 
 // styler writes the styles onto the elements of the content.
@@ -102,7 +111,7 @@ type styler struct {
 }
 
 // inlineStyles writes the styles onto the elements, drops classes (but
-// the dark-mode ones) and ids, and makes links absolute against the
+// those clientCSS names) and ids, and makes links absolute against the
 // published site. A link that cannot work in a mailbox (a relative one
 // without base_url, or one to an anchor, whose id is gone) becomes plain
 // text; it returns how many relative links did for want of a base.
@@ -144,7 +153,7 @@ func (s *styler) style(n *xhtml.Node, rowClass string) {
 	}
 }
 
-// element sets n's attributes: its style, its dark-mode class, and the
+// element sets n's attributes: its style, the classes clientCSS names, and the
 // table attributes Outlook reads.
 func (s *styler) element(n *xhtml.Node, rowClass string) {
 	class := attr(n, "class")
@@ -161,8 +170,8 @@ func (s *styler) element(n *xhtml.Node, rowClass string) {
 			kept = append(kept, a)
 		}
 	}
-	if dark := darkClasses(class); dark != "" {
-		kept = append(kept, xhtml.Attribute{Key: "class", Val: dark})
+	if c := keptClasses(n, class); c != "" {
+		kept = append(kept, xhtml.Attribute{Key: "class", Val: c})
 	}
 	if css != "" {
 		kept = append(kept, xhtml.Attribute{Key: "style", Val: css})
@@ -250,13 +259,17 @@ func unwrap(n *xhtml.Node) {
 	n.Parent.RemoveChild(n)
 }
 
-// darkClasses are the dark-mode classes for an element's classes.
-func darkClasses(class string) string {
+// keptClasses are the classes n keeps for clientCSS: by its classes in
+// the page, and "data" for a table of data.
+func keptClasses(n *xhtml.Node, class string) string {
 	var out []string
 	for _, c := range strings.Fields(class) {
-		if d, ok := darkClass[c]; ok {
-			out = append(out, d)
+		if k, ok := keptClass[c]; ok {
+			out = append(out, k)
 		}
+	}
+	if n.Data == "table" && !hasClass(class, "chart-panel") {
+		out = append(out, "data")
 	}
 	return strings.Join(out, " ")
 }
@@ -313,17 +326,17 @@ func layout(cfg *config.Site, subject, preheader string, content []byte) []byte 
 <!--[if mso]><style>body, table, td, p, li, h1, h2, h3 { font-family: 'Segoe UI', Arial, sans-serif !important; mso-line-height-rule: exactly; }</style><![endif]-->
 </head>
 <body class="bg" style="margin:0;padding:0;background-color:%s;">
-`, e(cfg.Language), e(subject), darkCSS, canvas)
+`, e(cfg.Language), e(subject), clientCSS, canvas)
 	if preheader != "" {
 		fmt.Fprintf(&b, `<!--[if !mso]><!--><div style="display:none;font-size:0;line-height:0;max-height:0;color:%s;">%s%s</div><!--<![endif]-->
 `, canvas, e(preheader), strings.Repeat("&zwnj;&nbsp;", 60))
 	}
 	fmt.Fprintf(&b, `<table role="presentation" class="bg" width="100%%" cellpadding="0" cellspacing="0" border="0" bgcolor="%s" style="background-color:%s;">
-<tr><td align="center" style="padding:24px 8px;">
+<tr><td class="outer" align="center" style="padding:24px 8px;">
 <!--[if mso]><table role="presentation" width="%d" align="center" cellpadding="0" cellspacing="0" border="0"><tr><td><![endif]-->
 <div style="max-width:%dpx;margin:0 auto;">
 <table role="presentation" class="card" width="100%%" cellpadding="0" cellspacing="0" border="0" bgcolor="%s" style="background-color:%s;border:1px solid %s;">
-<tr><td style="padding:22px 28px 4px;font-family:%s;">
+<tr><td class="pad" style="padding:22px 28px 4px;font-family:%s;">
 <p style="margin:0;font-size:15px;font-weight:bold;color:%s;">%s</p>
 `, canvas, canvas, Width, Width, paper, paper, rule, fontStack, ink, e(cfg.Title))
 	if cfg.Period != "" {
@@ -331,12 +344,12 @@ func layout(cfg *config.Site, subject, preheader string, content []byte) []byte 
 `, muted, e(cfg.Period))
 	}
 	fmt.Fprintf(&b, `</td></tr>
-<tr><td style="padding:16px 28px 8px;font-family:%s;color:%s;word-break:break-word;">
+<tr><td class="pad" style="padding:16px 28px 8px;font-family:%s;color:%s;word-break:break-word;">
 `, fontStack, ink)
 	b.Write(content)
 	fmt.Fprintf(&b, `
 </td></tr>
-<tr><td style="padding:14px 28px 22px;font-family:%s;font-size:12px;color:%s;border-top:1px solid %s;">
+<tr><td class="pad" style="padding:14px 28px 22px;font-family:%s;font-size:12px;color:%s;border-top:1px solid %s;">
 `, fontStack, muted, rule)
 	if cfg.BaseURL != "" {
 		fmt.Fprintf(&b, `<p class="muted" style="margin:0;font-size:12px;color:%s;">Read the full briefing, with interactive charts, at <a href="%s" style="color:%s;">%s</a>.</p>
