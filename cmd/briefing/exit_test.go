@@ -116,6 +116,8 @@ func TestExitCodes(t *testing.T) {
 			first: `briefing: --to: address "not an address": mail: no angle-addr`},
 		{name: "email no host", code: 2, args: []string{"email", "--send", "$SITE"},
 			first: `briefing: site.toml:11:2: no SMTP server: set host in [email.smtp] of site.toml`},
+		{name: "email dry run no host", code: 2, args: []string{"email", "--dry-run", "$SITE"},
+			first: `briefing: site.toml:11:2: no SMTP server: set host in [email.smtp] of site.toml`},
 		{name: "email refused output", code: 2, args: []string{"email", "-o", "$SITE/data", "$SITE"},
 			first: `briefing: output folder $SITE/data is inside the source folder data/`},
 		{name: "serve port taken", code: 2, args: []string{"serve", "-p", "$BUSY", "$SITE"},

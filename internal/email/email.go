@@ -102,11 +102,20 @@ func Make(cfg *config.Site, pages []site.Page, subject string, draw Drawer) (*Ed
 	}
 	if unwound > 0 {
 		ed.Warnings = append(ed.Warnings, &diag.Error{Kind: diag.Config, Pos: keyPos(cfg, "base_url"), Warning: true,
-			Msg: fmt.Sprintf("base_url is not set: %d links in the email edition are plain text (set base_url to the published briefing's address to keep them)", unwound)})
+			Msg: fmt.Sprintf("base_url is not set, so %s plain text (set base_url to the published briefing's address to keep links)",
+				plural(unwound, "link in the email edition is", "links in the email edition are"))})
 	}
 	ed.HTML = layout(cfg, subject, preheader(cfg, content), content)
 	ed.Text = plainText(cfg, subject, content)
 	return ed, nil
+}
+
+// plural is "1 link is" or "3 links are".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 func findPage(pages []site.Page, name string) (site.Page, bool) {

@@ -155,7 +155,9 @@ func inline(n *xhtml.Node) string {
 		}
 	}
 	walk(n)
-	return strings.Join(strings.Fields(b.String()), " ")
+	// The HTML's number cells hold no-break spaces and hyphens; plain
+	// text wants the ordinary ones (Fields splits at a no-break space).
+	return strings.Join(strings.Fields(strings.ReplaceAll(b.String(), "\u2011", "-")), " ")
 }
 
 func textOf(n *xhtml.Node) string {
