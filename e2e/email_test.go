@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"image/png"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -161,5 +162,46 @@ func saveScreenshot(t *testing.T, tb *tab, name string) {
 	}
 	if err := os.WriteFile(filepath.Join(dir, "email-"+name+".png"), png, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestEmailImagesOnWhite: a client that darkens the email (Gmail's apps,
+// Outlook) never touches images, so each chart must carry its own light
+// ground: every pixel of its edges is opaque and near white.
+func TestEmailImagesOnWhite(t *testing.T) {
+	mail := exampleEmail(t)
+	files, _ := filepath.Glob(filepath.Join(mail.Dir, "images", "*.png"))
+	if len(files) == 0 {
+		t.Fatal("the example's email has no chart image")
+	}
+	for _, f := range files {
+		r, err := os.Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(r)
+		r.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		b := img.Bounds()
+		dark := 0
+		for x := b.Min.X; x < b.Max.X; x++ {
+			for _, y := range []int{b.Min.Y, b.Max.Y - 1} {
+				if cr, cg, cb, ca := img.At(x, y).RGBA(); ca < 0xffff || min(cr, cg, cb) < 0xf000 {
+					dark++
+				}
+			}
+		}
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for _, x := range []int{b.Min.X, b.Max.X - 1} {
+				if cr, cg, cb, ca := img.At(x, y).RGBA(); ca < 0xffff || min(cr, cg, cb) < 0xf000 {
+					dark++
+				}
+			}
+		}
+		if dark > 0 {
+			t.Errorf("%s: %d edge pixels are transparent or not white; on a dark background the chart would lose its ground", filepath.Base(f), dark)
+		}
 	}
 }
