@@ -192,7 +192,7 @@ func accessible(t *testing.T, tb *tab, selector string) axNode {
 const pageA11yJS = `(() => ({
   charts: Array.from(document.querySelectorAll('figure.chart')).map(f => ({
     id: f.id,
-    title: (f.querySelector('figcaption') || {textContent: ''}).textContent.trim(),
+    title: (f.querySelector('.chart-title') || {textContent: ''}).textContent.trim(),
     summary: (document.getElementById(f.id + '-summary') || {textContent: ''}).textContent.trim(),
     echarts: (document.getElementById(f.id + '-aria') || {textContent: ''}).textContent.trim(),
     hidden: [f.id + '-summary', f.id + '-aria'].every(id => {
@@ -251,7 +251,7 @@ func checkNames(t *testing.T, tb *tab) {
 	p := eval[pageA11y](t, tb, "reading the charts and tables", pageA11yJS)
 	for _, c := range p.Charts {
 		if c.Title == "" {
-			t.Errorf("%s: %s has no title (figcaption)", tb.name, c.ID)
+			t.Errorf("%s: %s has no title (.chart-title)", tb.name, c.ID)
 		}
 		if !c.Hidden {
 			t.Errorf("%s: %s: the chart's descriptions are visible; they are for screen readers (class visually-hidden)", tb.name, c.ID)

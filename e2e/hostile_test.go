@@ -10,7 +10,7 @@ import (
 )
 
 // figureBlockRe matches one chart figure of the output, up to its end.
-var figureBlockRe = regexp.MustCompile(`(?s)<figure class="chart" id="(chart-[^"]+)">(.*?)</figure>`)
+var figureBlockRe = regexp.MustCompile(`(?s)<figure class="chart" id="(chart-[^"]+)"[^>]*>(.*?)</figure>`)
 
 // optionRe matches a chart's JSON option. The match ends at the first
 // </script>, which is where a browser ends the element too.

@@ -48,8 +48,8 @@ var printCases = []printCase{
 	// page 2, the closing links and the footer on page 3.
 	{"index.html", 2, 4, []string{
 		"Overview", "$20M", "$83M", "24.1%", "$996M", "29%", "−7%",
-		"Share of monthly spend by customer, March 2022", "$36M", // the donut and its data table
-		"Total monthly spend and annual run-rate", "$696M", // the run-rate chart's data table
+		"Share of monthly spend by customer, March 2022", "$36,000,000", // the donut's data table, in full
+		"Total monthly spend and annual run-rate", "$696,000,000", // the run-rate chart's data table, in full
 		"TikTok 24.1%", // a label of the donut's static image
 	}},
 	// 6 pages: the accounts table, five charts with their data tables,
@@ -64,7 +64,7 @@ var printCases = []printCase{
 	// 2 pages: the prose and the combo chart with its data table on page
 	// 1, the quarterly table and the closing prose on page 2.
 	{"results.html", 1, 3, []string{
-		"Quarterly results", "Quarterly cloud revenue and growth", "$29B", "+29.0%", "+30.0%", "29%", "−7%",
+		"Quarterly results", "Quarterly cloud revenue and growth", "$28.5B", "$28,500,000,000", "+29.0%", "+30.0%", "29%", "−7%",
 	}},
 	// 1 page: prose and lists only.
 	{"outlook.html", 1, 2, []string{"Risks and outlook", "What the provider is doing", "What to watch"}},
@@ -90,12 +90,14 @@ const printStateJS = `(() => ({
       image: shown(img),
       imageLoaded: !!img && img.complete && img.naturalWidth > 0,
       table: shown(table) && table.getBoundingClientRect().height > 0,
-      title: (f.querySelector('figcaption') || {textContent: ''}).textContent.trim(),
+      title: (f.querySelector('.chart-title') || {textContent: ''}).textContent.trim(),
       source: (f.querySelector('.chart-source') || {textContent: ''}).textContent.trim(),
       // The chart itself: from its title to its source note (or image).
       height: Math.round((f.querySelector('.chart-source') || img || f).getBoundingClientRect().bottom - f.getBoundingClientRect().top),
-      titleBreakAfter: getComputedStyle(f.querySelector('figcaption') || f).breakAfter,
-      imageBreakAfter: img ? getComputedStyle(img).breakAfter : '',
+      // The block that must not break, and whether it holds the title,
+      // the image and the source note.
+      headBreakInside: (h => h ? getComputedStyle(h).breakInside : '')(f.querySelector('.chart-head')),
+      headHoldsAll: (h => !!h && [f.querySelector('.chart-title'), img, f.querySelector('.chart-source')].every(el => !el || h.contains(el)))(f.querySelector('.chart-head')),
     };
   }),
 }))()`
@@ -111,10 +113,10 @@ type printState struct {
 		Title       string `json:"title"`
 		Source      string `json:"source"`
 		Height      int    `json:"height"` // of the chart, title to source note, in CSS pixels
-		// break-after of the title and of the image: avoid keeps them
-		// with what follows.
-		TitleBreakAfter string `json:"titleBreakAfter"`
-		ImageBreakAfter string `json:"imageBreakAfter"`
+		// break-inside of the block holding title, image and source
+		// note: avoid keeps them on one page.
+		HeadBreakInside string `json:"headBreakInside"`
+		HeadHoldsAll    bool   `json:"headHoldsAll"`
 	} `json:"figures"`
 }
 
@@ -193,9 +195,9 @@ func checkPrint(t *testing.T, tb *tab, pc printCase) {
 		if !f.Table {
 			t.Errorf("%s: %s: the data table does not print", pc.page, f.ID)
 		}
-		if f.TitleBreakAfter != "avoid" || f.ImageBreakAfter != "avoid" {
-			t.Errorf("%s: %s: break-after is %q after the title and %q after the image in print; want avoid, so that a page break cannot part a chart from its title or source note",
-				pc.page, f.ID, f.TitleBreakAfter, f.ImageBreakAfter)
+		if f.HeadBreakInside != "avoid" || !f.HeadHoldsAll {
+			t.Errorf("%s: %s: the chart's block has break-inside %q and holds title, image and source: %v; want avoid and all, so that a page break cannot part a chart from its title or source note",
+				pc.page, f.ID, f.HeadBreakInside, f.HeadHoldsAll)
 		}
 		if f.Height > pageHeight {
 			t.Errorf("%s: %s is %d px tall in print, more than a page (%d px): it will be cut", pc.page, f.ID, f.Height, pageHeight)

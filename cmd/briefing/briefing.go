@@ -72,6 +72,9 @@ func openBriefing(siteDir string, opt build.Options, images *imageFlags, pages b
 		}
 		opt.Now = func() time.Time { return t }
 	}
+	if opt.Sources.Env == nil {
+		opt.Sources.Env = os.LookupEnv // source queries' connection strings
+	}
 	b := &briefing{root: root, siteAbs: siteAbs}
 	if images != nil {
 		b.images = images.service(siteAbs)

@@ -9,18 +9,23 @@ import (
 	"github.com/briefing-dev/briefing/internal/config"
 	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/site"
+	"github.com/briefing-dev/briefing/internal/source"
 )
+
+// offlineUsage is the --offline flag of the commands that build.
+const offlineUsage = "read source queries' tables from snapshots/ and connect to no database"
 
 // buildCommand writes the site.
 type buildCommand struct {
 	problems
 	out, baseURL              string
 	quiet, strict, singleFile bool
+	offline                   bool
 	images                    *imageFlags
 }
 
 func (c *buildCommand) usage() string {
-	return "briefing build [-o DIR] [--base-url URL] [--single-file] [--strict] [--cache-dir DIR | --no-cache] [--format text|json] [-q] [SITE_DIR]"
+	return "briefing build [-o DIR] [--base-url URL] [--single-file] [--strict] [--cache-dir DIR | --no-cache] [--offline] [--format text|json] [-q] [SITE_DIR]"
 }
 
 func (c *buildCommand) summary() string { return "build the briefing site" }
@@ -32,6 +37,7 @@ func (c *buildCommand) flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.quiet, "q", false, "print nothing on success")
 	fs.BoolVar(&c.singleFile, "single-file", false, "write each page with its CSS, scripts and images inside it")
 	fs.BoolVar(&c.strict, "strict", false, "treat warnings (values shown with a fallback, broken links) as errors")
+	fs.BoolVar(&c.offline, "offline", false, offlineUsage)
 	c.images = addImageFlags(fs)
 	c.formatFlag(fs)
 }
@@ -46,7 +52,7 @@ func (c *buildCommand) run(e *env, args []string) error {
 	// output is swapped in only if the build, and --strict, pass.
 	var dst *build.Output
 	var outAbs string
-	opt := build.Options{BaseURL: c.baseURL, Output: func(cfg *config.Site) (site.Writer, error) {
+	opt := build.Options{BaseURL: c.baseURL, Sources: source.Options{Offline: c.offline}, Output: func(cfg *config.Site) (site.Writer, error) {
 		var err error
 		if outAbs, err = outputDir(e.site, c.out, cfg.Output); err != nil {
 			return nil, err

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/briefing-dev/briefing/internal/build"
+	"github.com/briefing-dev/briefing/internal/source"
 )
 
 // checkCommand loads and validates everything a build would (data,
@@ -14,10 +15,11 @@ import (
 type checkCommand struct {
 	problems
 	strict, quiet bool
+	offline       bool
 }
 
 func (c *checkCommand) usage() string {
-	return "briefing check [--strict] [--format text|json] [-q] [SITE_DIR]"
+	return "briefing check [--strict] [--offline] [--format text|json] [-q] [SITE_DIR]"
 }
 
 func (c *checkCommand) summary() string { return "validate the briefing without writing anything" }
@@ -25,6 +27,7 @@ func (c *checkCommand) summary() string { return "validate the briefing without 
 func (c *checkCommand) flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.strict, "strict", false, "treat warnings as errors")
 	fs.BoolVar(&c.quiet, "q", false, "print nothing when all is well")
+	fs.BoolVar(&c.offline, "offline", false, offlineUsage)
 	c.formatFlag(fs)
 }
 
@@ -34,7 +37,7 @@ func (c *checkCommand) run(e *env, args []string) error {
 		return err
 	}
 	start := time.Now()
-	b, err := e.open(siteDir, build.Options{}, nil, false)
+	b, err := e.open(siteDir, build.Options{Sources: source.Options{Offline: c.offline}}, nil, false)
 	if err != nil {
 		return err
 	}

@@ -36,6 +36,7 @@ func commands() []struct {
 		{"serve", &serveCommand{}},
 		{"check", &checkCommand{}},
 		{"describe", &describeCommand{}},
+		{"refresh", &refreshCommand{}},
 		{"new", &newCommand{}},
 		{"version", &versionCommand{}},
 		{"help", &helpCommand{}},
@@ -141,7 +142,7 @@ func printHelp(w io.Writer) {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.cmd.summary())
 	}
 	fmt.Fprintln(w, "\nRun `briefing help COMMAND` or `briefing COMMAND -h` for a command's flags.")
-	fmt.Fprintln(w, "Exit codes: 0 success, 1 error in the sources, 2 usage or configuration error, 3 internal or I/O failure.")
+	fmt.Fprintln(w, "Exit codes: 0 success, 1 error in the sources, 2 usage or configuration error, 3 internal or I/O failure, 4 a database source unreachable, refusing the credentials or timing out.")
 }
 
 func printUsage(w io.Writer, c command, fs *flag.FlagSet) {

@@ -117,7 +117,7 @@ func TestEmailEdition(t *testing.T) {
 			t.Errorf("part %s is not a PNG", m[1])
 		}
 	}
-	for _, want := range []string{`width="584"`, `alt="Spend by customer. Mar 2022: Acme $20M, Globex $5.0M"`,
+	for _, want := range []string{`width="584"`, `alt="Spend by customer. Mar 2022: Acme $20,000,000, Globex $5,000,000"`,
 		`href="https://briefing.example.org/q1/detail.html"`, `max-width:640px`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("the HTML lacks %s", want)

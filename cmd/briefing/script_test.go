@@ -24,7 +24,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(stopPostgres{m}, map[string]func(){
 		"briefing": func() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) },
 	})
 }

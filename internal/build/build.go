@@ -32,8 +32,10 @@ import (
 	"github.com/briefing-dev/briefing/internal/format"
 	"github.com/briefing-dev/briefing/internal/page"
 	"github.com/briefing-dev/briefing/internal/query"
+	"github.com/briefing-dev/briefing/internal/render"
 	"github.com/briefing-dev/briefing/internal/render/fonts"
 	"github.com/briefing-dev/briefing/internal/site"
+	"github.com/briefing-dev/briefing/internal/source"
 	"github.com/briefing-dev/briefing/internal/table"
 	"github.com/briefing-dev/briefing/internal/tableview"
 )
@@ -49,7 +51,7 @@ const (
 )
 
 // Dirs read as sources; the output may not sit inside any of them.
-var SourceDirs = []string{"content", "data", "charts", "templates", "static", "queries", "tables"}
+var SourceDirs = []string{"content", "data", "charts", "templates", "static", "queries", "tables", source.SnapshotDir}
 
 // Options configure a build.
 type Options struct {
@@ -84,6 +86,10 @@ type Options struct {
 	Output func(cfg *config.Site) (site.Writer, error)
 	// Workers is how many pages are rendered at once; 0 means one per core.
 	Workers int
+	// Sources say how source queries reach their databases (package
+	// source): the environment their connection strings come from, or
+	// offline, from the snapshots.
+	Sources source.Options
 }
 
 // StaticWidth is the width of the charts' SVG images, in pixels.
@@ -121,7 +127,9 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 		return nil, diag.Config.Errorf(cfg.Pos("locale"), "%v", err)
 	}
 	r := &Result{Config: cfg}
-	if r.Tables, err = loadTables(fsys, cfg, opt); err != nil {
+	sources := source.New(cfg.SourceConfigs(), opt.Sources)
+	defer sources.Close()
+	if r.Tables, err = loadTablesWith(fsys, cfg, sources, opt); err != nil {
 		return nil, err
 	}
 	r.Warnings = append(r.Warnings, tableWarnings(cfg, r.Tables)...)
@@ -133,9 +141,10 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 	if err := db.SetLimits(cfg.QueryLimits()); err != nil {
 		return nil, err
 	}
-	if err := runQueries(fsys, db, r.Tables); err != nil {
+	if err := runAllQueries(fsys, db, r.Tables, sources, opt); err != nil {
 		return nil, err
 	}
+	r.Warnings = append(r.Warnings, sources.Warnings()...)
 	figs, err := figure.Load(fsys, db, checkFormat)
 	if err != nil {
 		return nil, err
@@ -270,31 +279,51 @@ func checkFormat(name string, k table.Kind) error {
 }
 
 func loadTables(fsys fs.FS, cfg *config.Site, opt Options) (map[string]*table.Table, error) {
-	lim := table.DefaultLimits
-	if opt.Limits != nil {
-		lim = *opt.Limits
-	}
+	sources := source.New(cfg.SourceConfigs(), opt.Sources)
+	defer sources.Close()
+	return loadTablesWith(fsys, cfg, sources, opt)
+}
+
+// loadTablesWith loads the tables of site.toml, those made by source
+// queries from sources.
+func loadTablesWith(fsys fs.FS, cfg *config.Site, sources *source.Set, opt Options) (map[string]*table.Table, error) {
+	lim := opt.limits()
 	tables := map[string]*table.Table{}
 	var errs []error
 	for _, name := range cfg.TableNames() {
-		t, err := opt.Cache.load(fsys, cfg.TableSpec(name), lim)
+		var t *table.Table
+		var err error
+		if cfg.IsSourceTable(name) {
+			t, err = opt.Cache.loadSource(fsys, name, sources.Table(cfg.SourceQuery(name)), lim)
+		} else {
+			t, err = opt.Cache.load(fsys, cfg.TableSpec(name), lim)
+		}
 		if err != nil {
 			errs = append(errs, err) // tables are independent: report every bad one
 			continue
 		}
 		tables[name] = t
 	}
-	return tables, diag.Join(errs...)
+	return tables, diag.Join(distinct(errs)...)
 }
 
 // runQueries runs queries/*.sql in dependency order; each result becomes
 // a table that charts, tables, figures and later queries can use.
 func runQueries(fsys fs.FS, db *query.DB, tables map[string]*table.Table) error {
+	return runAllQueries(fsys, db, tables, source.New(nil, source.Options{}), Options{})
+}
+
+// runAllQueries runs queries/*.sql: those that name a source on it (or
+// from their snapshots), then the others in dependency order.
+func runAllQueries(fsys fs.FS, db *query.DB, tables map[string]*table.Table, sources *source.Set, opt Options) error {
 	srcs, err := query.LoadSources(fsys)
 	if err != nil {
 		return err
 	}
 	if err := query.CheckNames(srcs, tables); err != nil {
+		return err
+	}
+	if srcs, err = runSourceQueries(fsys, srcs, db, tables, sources, opt); err != nil {
 		return err
 	}
 	if srcs, err = query.Order(srcs); err != nil {
@@ -327,7 +356,8 @@ func loadChartSpecs(fsys fs.FS) (map[string]*chart.Spec, error) {
 
 // readECharts returns the pinned echarts.min.js to copy into the output
 // (nil when the site opted in to a CDN copy) and the one to draw static
-// images with. Both are found the same way: BRIEFING_ECHARTS (opt.ECharts),
+// images with (render.Drawing: the smaller drawing build when npm installed
+// it in the site). Both are found the same way: BRIEFING_ECHARTS (opt.ECharts),
 // else [assets] echarts in site.toml, else EChartsDefault in the site,
 // else the user's copy (opt.UserECharts, package echarts). A CDN site may
 // have no copy of its own; it then has no static images.
@@ -337,9 +367,9 @@ func readECharts(fsys fs.FS, cfg *config.Site, opt Options) (ship, draw []byte, 
 		if err != nil {
 			return nil, nil, nil
 		}
-		return nil, b, nil
+		return nil, render.Drawing(fsys, b), nil
 	}
-	return b, b, err
+	return b, render.Drawing(fsys, b), err
 }
 
 func findECharts(fsys fs.FS, cfg *config.Site, opt Options) ([]byte, error) {

@@ -115,8 +115,8 @@ func TestGoldenReads(t *testing.T) {
 		`<h2 id="highlights">Highlights</h2>`,
 		`<a href="more/detail.html#table">detail</a>`, // .md link rewritten
 		`<p class="chart-title" id="chart-revenue-title">Revenue by region</p>`,
-		`<th scope="row">Q4 2023</th><td>$1.1M</td><td>$850K</td>`, // data table, time-ordered, formatted
-		`<th scope="row">Q1 2024</th><td>$1.2M</td><td>$800K</td>`,
+		`<th scope="row">Q4 2023</th><td>$1,100,000</td><td>$850,000</td>`, // data table, time-ordered, in full
+		`<th scope="row">Q1 2024</th><td>$1,200,000</td><td>$800,000</td>`,
 		`<p class="chart-source">Illustrative figures.</p>`,
 		`<td>North</td>`, // GFM table
 		`class="footnotes"`,
@@ -128,9 +128,9 @@ func TestGoldenReads(t *testing.T) {
 	}
 	// Figures, conditional text, a table and links to the pages per row.
 	for _, want := range []string{
-		"In Q1 2024 the North brought in $1.2M, 60%\nof $2.0M; the South moved −5%, so the\nregions are diverging.",
+		"In Q1 2024 the North brought in $1.2M, 60%\nof $2M; the South moved −5%, so the\nregions are diverging.",
 		`<tr class="highlight"><td>South</td><td class="num">$800K</td><td class="num">40.0%</td><td class="num">−5.0%</td></tr>`,
-		`<tfoot><tr><td>Total</td><td class="num">$2.0M</td><td class="num">100.0%</td><td></td></tr></tfoot>`,
+		`<tfoot><tr><td>Total</td><td class="num">$2M</td><td class="num">100.0%</td><td></td></tr></tfoot>`,
 		`<li><a href="region/north.html">North region</a></li>`,
 	} {
 		if !strings.Contains(page, want) {

@@ -31,6 +31,13 @@ func (c *Cache) load(fsys fs.FS, spec table.Spec, lim table.Limits) (*table.Tabl
 	if err != nil {
 		return nil, err
 	}
+	return c.loadSource(fsys, spec.Name, src, lim)
+}
+
+// loadSource returns the table called name that src reads, from the
+// cache when src's fingerprint is the one the cached table was read under.
+// A source without a fingerprint (a live database) is always read.
+func (c *Cache) loadSource(fsys fs.FS, name string, src table.Source, lim table.Limits) (*table.Table, error) {
 	if c == nil {
 		return src.Load(fsys, lim)
 	}
@@ -39,7 +46,7 @@ func (c *Cache) load(fsys fs.FS, spec table.Spec, lim table.Limits) (*table.Tabl
 		return src.Load(fsys, lim) // let the loader report it
 	}
 	c.mu.Lock()
-	e, ok := c.entries[spec.Name]
+	e, ok := c.entries[name]
 	if ok && e.fingerprint == fp {
 		c.Hits++
 		c.mu.Unlock()
@@ -54,7 +61,7 @@ func (c *Cache) load(fsys fs.FS, spec table.Spec, lim table.Limits) (*table.Tabl
 	if c.entries == nil {
 		c.entries = map[string]cached{}
 	}
-	c.entries[spec.Name] = cached{fingerprint: fp, t: t}
+	c.entries[name] = cached{fingerprint: fp, t: t}
 	c.mu.Unlock()
 	return t, nil
 }

@@ -642,3 +642,38 @@ func TestBindErrors(t *testing.T) {
 		})
 	}
 }
+
+// The data table under a chart gives the amounts in full, whatever the
+// chart's axis and tooltip show compactly: a reader who wants the digits
+// finds them there. Cents appear in a series that has them, in every row.
+func TestBindDataTableInFull(t *testing.T) {
+	fsys := fstest.MapFS{"data/rev.csv": {Data: []byte("quarter,revenue,cost\nQ1,20412345,4255000.5\nQ2,8833000,318000\n")}}
+	tb, err := table.Load(fsys, table.Spec{Name: "rev", File: "data/rev.csv", Columns: map[string]table.Kind{"revenue": table.Money, "cost": table.Money}}, table.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := bind(t, map[string]*table.Table{"rev": tb}, `type = "combo"
+table = "rev"
+x = "quarter"
+[[series]]
+name = "Revenue"
+y = "revenue"
+[[series]]
+name = "Cost"
+y = "cost"
+type = "line"
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTable(t, c.Data, DataTable{
+		Header: []string{"Quarter", "Revenue", "Cost"},
+		Rows: [][]string{
+			{"Q1", "$20,412,345", "$4,255,000.50"},
+			{"Q2", "$8,833,000", "$318,000.00"},
+		},
+	})
+	if got := decode(t, c).Briefing.SeriesFormats; !slices.Equal(got, []string{"money", "money"}) {
+		t.Errorf("seriesFormats = %q: the chart itself still shows compact money", got)
+	}
+}

@@ -40,6 +40,7 @@ type columnRef struct {
 // binder resolves a spec against the loaded tables.
 type binder struct {
 	spec   *Spec
+	title  string // the chart's title, its references resolved
 	fm     *format.Formatter
 	row    RowFunc
 	tables map[string]*table.Table
@@ -173,8 +174,8 @@ func (b *binder) allRows() []int {
 }
 
 // shape filters, groups and aggregates the data of a bound spec.
-func shape(s *Spec, tables map[string]*table.Table, fm *format.Formatter, row RowFunc) (*shaped, error) {
-	b := &binder{spec: s, tables: tables, fm: fm, row: row}
+func shape(s *Spec, title string, tables map[string]*table.Table, fm *format.Formatter, row RowFunc) (*shaped, error) {
+	b := &binder{spec: s, title: title, tables: tables, fm: fm, row: row}
 	var err error
 	if b.main, err = b.lookupTable(s.Table, s.ix.Value("table")); err != nil {
 		return nil, err
@@ -254,7 +255,7 @@ func (b *binder) singleSeries(rows []int, catsOf func(int) []int) ([]*accum, err
 	if err != nil {
 		return nil, err
 	}
-	name := s.Title
+	name := b.title
 	if name == "" {
 		name = s.Y
 	}

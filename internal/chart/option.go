@@ -54,17 +54,40 @@ type meta struct {
 // charts made per row (each = COLUMN).
 type RowFunc func(col string) (string, bool)
 
+// Expander resolves the references in the text of the definition's key
+// (title, subtitle or source): the page stage's, for the page the chart
+// is placed on.
+type Expander func(key, text string) (string, error)
+
 // Bind computes a chart's data from the tables and builds its option.
-// row is nil except on a page made per row.
+// row is nil except on a page made per row. Texts are used as written.
 func Bind(s *Spec, tables map[string]*table.Table, fm *format.Formatter, row RowFunc) (*Chart, error) {
-	d, err := shape(s, tables, fm, row)
+	return BindExpanded(s, tables, fm, row, nil)
+}
+
+// BindExpanded is Bind with the title, subtitle and source passed through
+// expand first, so that the chart (a single series is named by the
+// title) and its data table read the resolved text.
+func BindExpanded(s *Spec, tables map[string]*table.Table, fm *format.Formatter, row RowFunc, expand Expander) (*Chart, error) {
+	c := &Chart{Name: s.name, File: s.file, Type: s.Type, Title: s.Title, Subtitle: s.Subtitle, Source: s.Source, Height: s.Height}
+	if expand != nil {
+		for _, f := range []struct {
+			text *string
+			key  string
+		}{{&c.Title, "title"}, {&c.Subtitle, "subtitle"}, {&c.Source, "source"}} {
+			var err error
+			if *f.text, err = expand(f.key, *f.text); err != nil {
+				return nil, err
+			}
+		}
+	}
+	d, err := shape(s, c.Title, tables, fm, row)
 	if err != nil {
 		return nil, err
 	}
 	if len(d.Categories) == 0 {
 		return nil, s.errf(s.ix.Value("table"), "no data to chart: table %q has no rows with a value in %q", s.Table, s.X)
 	}
-	c := &Chart{Name: s.name, File: s.file, Type: s.Type, Title: s.Title, Subtitle: s.Subtitle, Source: s.Source, Height: s.Height}
 	if c.Height == 0 {
 		c.Height = 360
 	}
@@ -197,21 +220,25 @@ func jsonValue(v float64) any {
 	return v
 }
 
+// dataTable writes the chart's data in full: money to the unit (and the
+// cent, when a series has cents), whatever the chart shows compactly.
 func dataTable(s *Spec, d *shaped, fm *format.Formatter) (DataTable, error) {
 	t := DataTable{Header: []string{table.Heading(d.XName)}}
-	for _, sr := range d.Series {
+	specs := make([]format.Spec, len(d.Series))
+	for j, sr := range d.Series {
 		t.Header = append(t.Header, sr.Name)
+		sp, _ := format.ParseSpec(sr.Format)
+		specs[j] = format.ForColumn(sp.Full(), sr.Values)
 	}
 	for i, cat := range d.Categories {
 		row := []string{cat}
-		for _, sr := range d.Series {
+		for j, sr := range d.Series {
 			v := sr.Values[i]
 			if math.IsNaN(v) {
 				row = append(row, "")
 				continue
 			}
-			sp, _ := format.ParseSpec(sr.Format)
-			text, err := fm.Number(sp, v)
+			text, err := fm.Number(specs[j], v)
 			if err != nil {
 				return t, s.errf(diag.Pos{File: s.file}, "series %q: %v", sr.Name, err)
 			}

@@ -30,7 +30,10 @@ const Dir = "charts"
 // Types lists the chart types a definition may ask for.
 var Types = []string{"bar", "line", "area", "pie", "donut", "combo"}
 
-// Spec is one chart definition, as written in charts/NAME.toml.
+// Spec is one chart definition, as written in charts/NAME.toml. Its
+// title, subtitle and source may quote figures ({{fig NAME}}, {{row COL}},
+// {{if …}}); the page stage expands them where the chart is placed. A
+// series name is shown as written: a reference there is an error.
 type Spec struct {
 	Type       string       `toml:"type"`
 	Table      string       `toml:"table"`
@@ -92,6 +95,10 @@ func (s *Spec) StaticImage(siteDefault bool) bool {
 	return siteDefault
 }
 
+// TextPos returns where the text of the string value of key begins in
+// the definition: references in a title are placed from it.
+func (s *Spec) TextPos(key string) diag.Pos { return s.ix.TextStart(key) }
+
 // File is the site-relative path of the definition.
 func (s *Spec) File() string { return s.file }
 
@@ -141,6 +148,9 @@ func ParseSpec(file string, src []byte) (*Spec, error) {
 		}
 		if ss.Axis != "" && ss.Axis != "left" && ss.Axis != "right" {
 			return nil, s.errf(s.ix.ElemValue("series", i, "axis"), "axis %q: want left or right", ss.Axis)
+		}
+		if err := tomlpos.NoReference(diag.Chart, ss.Name, s.ix.ElemTextStart("series", i, "name"), fmt.Sprintf("chart %q: a series name", s.name)); err != nil {
+			return nil, err
 		}
 		if ss.Y == "" && aggOf(ss.Agg, s.Agg) != "count" {
 			return nil, s.errf(s.ix.Elem("series", i), "series %d: y is required", i+1)

@@ -51,6 +51,8 @@ type Site struct {
 	Charts      Charts            `toml:"charts"`
 	Cache       Cache             `toml:"cache"`
 	Queries     Queries           `toml:"queries"`
+	// Sources are the databases source queries run on ([sources.NAME]).
+	Sources map[string]*Source `toml:"sources"`
 	// Labels are readers' names for columns: the header a table gives a
 	// column that its own [headers] does not name (column → label).
 	Labels map[string]string `toml:"labels"`
@@ -78,6 +80,25 @@ type Data struct {
 	// Encoding is the text encoding of a CSV or TOML file, for legacy
 	// exports: utf-8 (the default), latin1, windows-1252 or utf-16.
 	Encoding string `toml:"encoding"`
+	// Source and SQL make the table a source query instead of a file:
+	// SQL runs on the database [sources.SOURCE] names.
+	Source string `toml:"source"`
+	SQL    string `toml:"sql"`
+}
+
+// Source is one database ([sources.NAME]): see package source.
+type Source struct {
+	Driver string `toml:"driver"` // a registered driver: postgres, sqlite
+	// DSNEnv names the environment variable holding the connection
+	// string; the string itself is never read from site.toml.
+	DSNEnv  string `toml:"dsn_env"`
+	Timeout string `toml:"timeout"`  // a Go duration; default "60s"
+	MaxRows int    `toml:"max_rows"` // the most rows one query may return; default 100000
+	// Offline is "fallback" to build from the snapshots when the source
+	// cannot be reached, or "refuse" (the default) to fail.
+	Offline string `toml:"offline"`
+	// DSN exists only to refuse it with a clear message.
+	DSN string `toml:"dsn"`
 }
 
 // Unpivot is a table's unpivot = { columns = "B:S", name = "month", value = "revenue" }.
@@ -208,6 +229,12 @@ func (s *Site) Validate() error {
 	if strings.TrimSpace(s.Title) == "" {
 		return diag.Config.Errorf(diag.Pos{File: File, Line: 1, Col: 1}, "title is required")
 	}
+	for _, key := range []string{"title", "subtitle", "period"} {
+		text := map[string]string{"title": s.Title, "subtitle": s.Subtitle, "period": s.Period}[key]
+		if strings.Contains(text, "{{") {
+			return tomlpos.NoReference(diag.Config, text, s.ix.TextStart(key), "site.toml's "+key)
+		}
+	}
 	if s.FiscalYearStart < 0 || s.FiscalYearStart > 12 {
 		return diag.Config.Errorf(s.ix.Value("fiscal_year_start"), "fiscal_year_start %d: want a month, 1 to 12", s.FiscalYearStart)
 	}
@@ -223,6 +250,12 @@ func (s *Site) Validate() error {
 		seen[strings.ToLower(name)] = name
 		if !validName(name) {
 			return diag.Config.Errorf(s.ix.Key("data", name), "table name %q: use letters, digits and underscores", name)
+		}
+		if d.Source != "" || d.SQL != "" {
+			if err := s.validateSourceTable(name, d); err != nil {
+				return err
+			}
+			continue
 		}
 		if d.File == "" {
 			return diag.Config.Errorf(s.ix.Key("data", name), "table %q: file is required", name)
@@ -255,6 +288,9 @@ func (s *Site) Validate() error {
 		if _, err := mail.ParseAddress(addr); err != nil {
 			return diag.Config.Errorf(s.ix.Key("email"), "email address %q: %v", addr, err)
 		}
+	}
+	if err := s.validateSources(); err != nil {
+		return err
 	}
 	if err := s.validateCache(); err != nil {
 		return err
@@ -332,7 +368,7 @@ func (s *Site) validateCache() error {
 		return diag.Config.Errorf(s.ix.Value("cache", "dir"), "cache dir %q must be a folder inside the site (or an absolute path)", d)
 	}
 	top, _, _ := strings.Cut(d, "/")
-	if slices.Contains([]string{"content", "data", "charts", "templates", "static", "queries"}, top) ||
+	if slices.Contains([]string{"content", "data", "charts", "templates", "static", "queries", "snapshots"}, top) ||
 		d == s.Output || strings.HasPrefix(d, strings.TrimSuffix(s.Output, "/")+"/") {
 		return diag.Config.Errorf(s.ix.Value("cache", "dir"), "cache dir %q is inside a source or output folder; use a folder of its own, such as .briefing-cache", d)
 	}

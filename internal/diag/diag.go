@@ -64,9 +64,10 @@ const (
 	Template             // templates/*.html
 	Output               // an output folder refused: it would overwrite the sources, or a folder briefing did not write
 	Internal             // a failure of the tool or the machine (I/O, such as an output folder that cannot be written)
+	Source               // a database source that cannot be reached, refused the credentials, or timed out
 )
 
-var kindNames = [...]string{"briefing", "config", "data", "query", "figure", "chart", "table", "content", "template", "output", "internal"}
+var kindNames = [...]string{"briefing", "config", "data", "query", "figure", "chart", "table", "content", "template", "output", "internal", "source"}
 
 // String is the kind's code, as printed in JSON diagnostics.
 func (k Kind) String() string {
@@ -82,6 +83,7 @@ const (
 	ExitSource   = 1 // a problem in the briefing's sources
 	ExitUsage    = 2 // the command line, site.toml, or a refused output folder
 	ExitInternal = 3 // an I/O or internal failure
+	ExitDatabase = 4 // a database source unreachable, refusing the credentials, or timing out
 )
 
 // ExitCode is the exit status for a problem of this kind.
@@ -91,6 +93,8 @@ func (k Kind) ExitCode() int {
 		return ExitUsage
 	case Internal:
 		return ExitInternal
+	case Source:
+		return ExitDatabase
 	}
 	return ExitSource
 }

@@ -13,7 +13,7 @@ func TestExitCodeByKind(t *testing.T) {
 	want := map[Kind]int{
 		Config: ExitUsage, Output: ExitUsage, Internal: ExitInternal,
 		Data: ExitSource, Query: ExitSource, Figure: ExitSource, Chart: ExitSource,
-		Table: ExitSource, Content: ExitSource, Template: ExitSource,
+		Table: ExitSource, Content: ExitSource, Template: ExitSource, Source: ExitDatabase,
 	}
 	for k, code := range want {
 		if got := ExitCode(k.Errorf(Pos{File: "x"}, "bad")); got != code {

@@ -75,7 +75,7 @@ func (r Request) subject() (string, error) {
 	cfg := r.Config
 	switch {
 	case r.Subject != "":
-		return r.Expand(r.Subject, diag.Pos{})
+		return r.Expand(r.Subject, diag.Pos{File: "--subject"})
 	case cfg.Email.Subject != "":
 		return r.Expand(cfg.Email.Subject, cfg.Pos("email", "subject"))
 	}

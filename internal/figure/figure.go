@@ -15,7 +15,10 @@
 // figures with the expr language. A figure that depends on itself, a
 // division by zero, an empty result, or a NULL is an error at the figure's
 // line, unless the figure sets a fallback text, which is then shown and
-// reported as a warning (an error under --strict).
+// reported as a warning (an error under --strict). Every bad figure is
+// reported in one run, each at its place; a figure computed from a bad one
+// adds no error of its own. SQL errors name the figure and point into its
+// sql string.
 package figure
 
 import (
@@ -24,7 +27,6 @@ import (
 	"io/fs"
 	"regexp"
 	"slices"
-	"strings"
 
 	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/expr"
@@ -116,23 +118,48 @@ func Load(fsys fs.FS, db *query.DB, formatOK func(spec string, k table.Kind) err
 	if _, err := tomlpos.Decode(diag.Figure, File, src, &specs); err != nil {
 		return nil, err
 	}
-	c := &computer{specs: specs, src: src, ix: tomlpos.New(File, src), db: db, set: &Set{byName: map[string]*Figure{}}, formatOK: formatOK}
+	c := &computer{specs: specs, src: src, ix: tomlpos.New(File, src), db: db, set: &Set{byName: map[string]*Figure{}}, formatOK: formatOK, failed: map[string]bool{}}
 	names := make([]string, 0, len(specs))
 	for n := range specs {
 		names = append(names, n)
 	}
 	slices.Sort(names)
-	names, cycle := order.Sort(names, c.dependencies)
-	if cycle != nil {
-		return nil, diag.Figure.Errorf(c.ix.Key(cycle[0]), "figure %q depends on itself: %s", cycle[0], order.Path(cycle))
-	}
+	names, errs := c.order(names)
 	for _, n := range names {
-		if _, err := c.compute(n); err != nil {
-			return nil, err
+		if _, err := c.compute(n); err != nil && !errors.Is(err, errDependency) {
+			if !diag.IsSource(err) {
+				return nil, err // an internal failure: nothing more to learn
+			}
+			errs = append(errs, err)
 		}
+	}
+	if err := diag.Join(errs...); err != nil {
+		return nil, err
 	}
 	return c.set, nil
 }
+
+// order sorts names so that each figure comes after the figures it is
+// computed from. Every cycle is an error; the figures in one are left out,
+// so that the others are still computed and their errors reported too.
+func (c *computer) order(names []string) ([]string, []error) {
+	var errs []error
+	for {
+		sorted, cycle := order.Sort(names, c.dependencies)
+		if cycle == nil {
+			return sorted, errs
+		}
+		errs = append(errs, diag.Figure.Errorf(c.ix.Key(cycle[0]), "figure %q depends on itself: %s", cycle[0], order.Path(cycle)))
+		for _, n := range cycle {
+			c.failed[n] = true
+		}
+		names = slices.DeleteFunc(names, func(n string) bool { return c.failed[n] })
+	}
+}
+
+// errDependency is the failure of a figure computed from one that failed:
+// the first failure is reported, not this one.
+var errDependency = errors.New("computed from a figure that failed")
 
 // dependencies lists the figures an expr figure names. A figure whose
 // expression does not parse has none here; compute reports it.
@@ -155,6 +182,7 @@ type computer struct {
 	db       *query.DB
 	set      *Set
 	formatOK func(string, table.Kind) error
+	failed   map[string]bool // figures that could not be computed
 }
 
 // compute computes a figure once. Load calls it in dependency order, so
@@ -163,6 +191,19 @@ func (c *computer) compute(name string) (*Figure, error) {
 	if f, ok := c.set.byName[name]; ok {
 		return f, nil
 	}
+	if c.failed[name] {
+		return nil, errDependency
+	}
+	f, err := c.computeOnce(name)
+	if err != nil {
+		c.failed[name] = true
+		return nil, err
+	}
+	c.set.byName[name] = f
+	return f, nil
+}
+
+func (c *computer) computeOnce(name string) (*Figure, error) {
 	s := c.specs[name]
 	at := c.ix.Key(name)
 	if !validName.MatchString(name) {
@@ -170,6 +211,9 @@ func (c *computer) compute(name string) (*Figure, error) {
 	}
 	if (s.SQL == "") == (s.Expr == "") {
 		return nil, diag.Figure.Errorf(at, "figure %q: give exactly one of sql or expr", name)
+	}
+	if err := tomlpos.NoReference(diag.Figure, s.Fallback, c.ix.TextStart(name, "fallback"), fmt.Sprintf("figure %q: the fallback", name)); err != nil {
+		return nil, err
 	}
 	f := &Figure{Name: name, Fallback: s.Fallback, Note: s.Note, Pos: at}
 	var err error
@@ -190,7 +234,6 @@ func (c *computer) compute(name string) (*Figure, error) {
 			return nil, diag.Figure.Errorf(c.ix.Value(name, "format"), "figure %q: %v", name, err)
 		}
 	}
-	c.set.byName[name] = f
 	return f, nil
 }
 
@@ -207,8 +250,8 @@ func (c *computer) missing(f *Figure, pos diag.Pos, why string) error {
 
 func (c *computer) fromSQL(f *Figure, s *Spec) error {
 	pos := c.ix.Value(f.Name, "sql")
-	start := c.textStart(f.Name, "sql")
-	t, err := c.db.Run(query.Source{Name: f.Name, File: File, Line: start.Line, Col: start.Col, SQL: s.SQL})
+	start := c.ix.TextStart(f.Name, "sql")
+	t, err := c.db.Run(query.Source{Name: f.Name, What: "figure", File: File, Line: start.Line, Col: start.Col, SQL: s.SQL})
 	if err != nil {
 		return err
 	}
@@ -249,8 +292,8 @@ func (c *computer) fromSQL(f *Figure, s *Spec) error {
 
 func (c *computer) fromExpr(f *Figure, s *Spec) error {
 	pos := c.ix.Value(f.Name, "expr")
-	start := c.textStart(f.Name, "expr")
-	at := func(off int) diag.Pos { return within(start, s.Expr, off) }
+	start := c.ix.TextStart(f.Name, "expr")
+	at := func(off int) diag.Pos { return tomlpos.Within(start, s.Expr, off) }
 	n, err := expr.Parse(s.Expr)
 	if err != nil {
 		return exprError(f.Name, pos, at, err)
@@ -299,47 +342,3 @@ func exprError(name string, pos diag.Pos, at func(off int) diag.Pos, err error) 
 	return diag.Figure.Errorf(pos, "figure %q: %v", name, err)
 }
 
-// textStart returns where the text of the string value of key begins in
-// figures.toml: just past the opening quote, or at the start of the next
-// line when the opening quotes of a multi-line string end their line
-// (TOML drops that newline).
-func (c *computer) textStart(name, key string) diag.Pos {
-	p := c.ix.Value(name, key)
-	if p.Line < 1 || p.Col < 1 {
-		return p
-	}
-	line := c.ix.Line(p.Line)
-	if p.Col > len(line) {
-		return p
-	}
-	rest := line[p.Col-1:]
-	for _, q := range []string{`"""`, "'''"} {
-		if rest == q {
-			return diag.Pos{File: p.File, Line: p.Line + 1, Col: 1}
-		}
-		if strings.HasPrefix(rest, q) {
-			p.Col += len(q)
-			return p
-		}
-	}
-	p.Col++
-	return p
-}
-
-// within returns the position of byte off of a text that begins at start.
-func within(start diag.Pos, text string, off int) diag.Pos {
-	if start.Col < 1 {
-		return start
-	}
-	line, col := diag.LineCol([]byte(text), off)
-	if line == 1 {
-		start.Col += col - 1
-	} else {
-		start.Line, start.Col = start.Line+line-1, col
-	}
-	return start
-}
-
-// DefaultFormat is the format a value of kind k gets when none is named:
-// format.ForKind, kept here for the callers that format figures.
-func DefaultFormat(k table.Kind) string { return format.ForKind(k) }

@@ -290,16 +290,19 @@ func TestErrors(t *testing.T) {
 		// at the line after the opening """ of a multi-line string.
 		{"SQL syntax",
 			"[n]\nsql = \"SELECT 1,, 2\"\n",
-			`figures.toml:2:17: query "n": near ",": syntax error`},
+			`figures.toml:2:17: figure "n": near ",": syntax error`},
 		{"SQL syntax, multi-line",
 			"[n]\nsql = \"\"\"\nSELECT 1\n  FROM FROM spend\"\"\"\n",
-			`figures.toml:4:8: query "n": near "FROM": syntax error`},
+			`figures.toml:4:8: figure "n": near "FROM": syntax error`},
 		{"SQL syntax, multi-line on its first line",
 			"[n]\nsql = \"\"\"SELECT 1,,\n 2\"\"\"\n",
-			`figures.toml:2:19: query "n": near ",": syntax error`},
+			`figures.toml:2:19: figure "n": near ",": syntax error`},
 		{"SQL unknown table",
 			"[n]\nsql = \"SELECT x FROM nope\"\n",
-			`figures.toml:2:22: query "n": no such table: nope`},
+			`figures.toml:2:22: figure "n": no such table: nope`},
+		{"SQL unknown column, multi-line",
+			"[n]\nsql = \"\"\"\nSELECT SUM(spend)\n  FROM spend\"\"\"\n",
+			`figures.toml:3:12: figure "n": no such column: spend`},
 	}
 	for _, tt := range tests {
 		set, err := load(t, tt.toml)
@@ -310,6 +313,9 @@ func TestErrors(t *testing.T) {
 		var de *diag.Error
 		if !errors.As(err, &de) {
 			t.Errorf("%s: error %v is a %T, want *diag.Error", tt.name, err, err)
+		}
+		if len(diag.Flatten(err)) != 1 {
+			t.Errorf("%s: %d errors, want 1: %v", tt.name, len(diag.Flatten(err)), err)
 		}
 		if !strings.HasPrefix(err.Error(), tt.want) {
 			t.Errorf("%s: error\n  %s\nwant it to start\n  %s", tt.name, err, tt.want)
@@ -376,5 +382,46 @@ func TestExprErrorOfAnyType(t *testing.T) {
 	err = exprError("bad", pos, at, fmt.Errorf("parsing: %w", &expr.Error{Off: 3, Msg: "unexpected )"}))
 	if got, want := err.Error(), `figures.toml:4:12: figure "bad": unexpected )`; got != want {
 		t.Errorf("expr error: %s\nwant %s", got, want)
+	}
+}
+
+// Independent bad figures are all reported in one run, each at its own
+// place; a figure computed from a bad one adds no error of its own, and
+// the good figures are still checked.
+func TestEveryBadFigure(t *testing.T) {
+	_, err := load(t, `[a]
+sql = "SELECT nope FROM spend"
+
+[b]
+expr = "1 / (2 - 2)"
+
+[c]
+expr = "c + 1"
+
+[d]
+expr = "a * 2"
+
+[e]
+sql = "SELECT 1,, 2"
+
+[ok]
+expr = "3"
+format = "month"
+`)
+	got := diag.Flatten(err)
+	want := []string{
+		`figures.toml:7:1: figure "c" depends on itself: c → c`,
+		`figures.toml:2:15: figure "a": no such column: nope`,
+		`figures.toml:5:11: figure "b": division by zero`,
+		`figures.toml:14:17: figure "e": near ",": syntax error`,
+		`figures.toml:18:10: figure "ok": format month does not fit a number value`,
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d errors, want %d:\n%v", len(got), len(want), err)
+	}
+	for i, e := range got {
+		if !strings.HasPrefix(e.Error(), want[i]) {
+			t.Errorf("error %d = %s, want it to start %s", i, e, want[i])
+		}
 	}
 }

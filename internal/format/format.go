@@ -1,5 +1,5 @@
 // Package format turns numbers into the strings a business reader expects:
-// $20M, $1.0B, 24.1%, 1,234. The same rules ship to the browser in the
+// $20M, $4.26M, $1.25B, 24.1%, 1,234. The same rules ship to the browser in the
 // chart script (assets/briefing.js), so a chart's axis and tooltip show the
 // same strings as the prose; charts select a rule by name, never by code.
 package format
@@ -153,7 +153,13 @@ func (f *Formatter) Number(sp Spec, v float64) (string, error) {
 		}
 		return sign(v, s) + Symbol(f.Currency) + s, nil
 	case "money_full":
-		s := f.group(math.Abs(v), max(d, 0))
+		if d < 0 {
+			d = 0
+			if HasCents(v) {
+				d = 2 // cents when the value has them: $1,234,567.50
+			}
+		}
+		s := f.group(math.Abs(v), d)
 		return sign(v, s) + Symbol(f.Currency) + s, nil
 	case "percent":
 		s := f.trimmed(math.Abs(v)*100, d, 1)
@@ -258,18 +264,21 @@ func fixed(y float64, decimals int) string {
 	return strconv.FormatFloat(math.Round(y)/math.Pow10(decimals), 'f', decimals, 64)
 }
 
-// compact writes 20000000 as 20M and 1e9 as 1.0B: one decimal below ten
-// units, none above; a value that rounds up to 1000 units moves up a unit.
+// compact writes an amount with three significant figures in the largest
+// unit it reaches, trailing zeros dropped: 4260000 as 4.26M, 47500000 as
+// 47.5M, 20000000 as 20M, 1250000000 as 1.25B. Amounts below a thousand
+// show whole units ($999). A value that rounds up to 1000 units moves up a
+// unit (999,999 is 1M).
 func compact(v float64) string {
 	for i := unitOf(v); ; i++ {
 		div := units[i].div
 		s := fixed(v/div, 0)
-		if v/div < 10 && i > 0 {
-			// Tenths are counted as v/(div/10), so that 9,950,000 is
-			// exactly 99.5 tenths of a million and rounds up.
-			if s = fixed(v/(div/10), 1); s == "10.0" {
-				s = "10" // rounds up to ten units: no decimal
-			}
+		if i > 0 {
+			// Hundredths of a million are counted as v/(div/100), an
+			// exact divisor, so that 4,255,000 is exactly 425.5
+			// hundredths and rounds up, here and in the chart script.
+			d := sigDecimals(v / div)
+			s = trimZeros(fixed(v/(div/math.Pow10(d)), d))
 		}
 		if r, _ := strconv.ParseFloat(s, 64); r < 1000 || i == len(units)-1 {
 			return s + units[i].suffix
@@ -277,7 +286,64 @@ func compact(v float64) string {
 	}
 }
 
-// units are the steps of compact money: 850K, 20M, 1.0B.
+// sigDecimals is how many decimals give x (at least 1) three significant
+// figures.
+func sigDecimals(x float64) int {
+	switch {
+	case x < 10:
+		return 2
+	case x < 100:
+		return 1
+	}
+	return 0
+}
+
+// trimZeros drops the trailing zeros of a decimal fraction, and the point
+// when nothing follows it: 20.0 is 20, 1.50 is 1.5.
+func trimZeros(s string) string {
+	if !strings.Contains(s, ".") {
+		return s
+	}
+	return strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
+}
+
+// HasCents reports whether v shows a non-zero fraction when rounded to
+// hundredths: 1234.5 has cents, 20000000.004 has none. From 2^53
+// hundredths (about 90 trillion) up a float64 holds no cents at all.
+func HasCents(v float64) bool {
+	h := math.Abs(v) * 100
+	if !(h < 1<<53) { // also NaN
+		return false
+	}
+	return math.Mod(math.Round(h), 100) != 0
+}
+
+// Full returns the spec a data table shows a value in when a chart shows
+// it compactly: money in full ($20,412,345, not $20.4M), any other format
+// as it is. Combine with ForColumn for the cents.
+func (s Spec) Full() Spec {
+	if s.Name == "money" {
+		return Spec{Name: "money_full", Decimals: -1}
+	}
+	return s
+}
+
+// ForColumn returns the spec that shows every value of a column alike:
+// money_full without fixed decimals shows cents in every row when any
+// value has them ($1,234.50 next to $20.00), none otherwise. Other specs
+// are returned as they are.
+func ForColumn(sp Spec, values []float64) Spec {
+	if sp.Name != "money_full" || sp.Decimals >= 0 {
+		return sp
+	}
+	sp.Decimals = 0
+	if slices.ContainsFunc(values, HasCents) {
+		sp.Decimals = 2
+	}
+	return sp
+}
+
+// units are the steps of compact money: 850K, 20M, 1B.
 var units = []struct {
 	div    float64
 	suffix string

@@ -14,11 +14,12 @@ const minus = "\u2212"
 //   - number: whole values get thousands separators and no decimals,
 //     anything else one decimal;
 //   - integer: rounded to a whole number, thousands separators;
-//   - money: currency symbol and a compact amount with one decimal below
-//     ten units and none from ten up; a value that rounds up to 1000 units
-//     moves up a unit (and 9.96 units, which rounds to 10, loses its
-//     decimal);
-//   - money_full: symbol and every digit, grouped;
+//   - money: currency symbol and a compact amount with three significant
+//     figures in the largest unit (K, M, B, T) it reaches, trailing zeros
+//     dropped ($4.26M, $47.5M, $20M); whole units below a thousand; a
+//     value that rounds up to 1000 units moves up a unit;
+//   - money_full: symbol and every digit, grouped, with cents when the
+//     value has them at hundredths;
 //   - percent: the fraction times 100 with one decimal, ".0" dropped;
 //   - plain: the number as Go/JavaScript print it, nothing added.
 //
@@ -60,27 +61,39 @@ func TestValue(t *testing.T) {
 		{"money", 0, "", "$0"},
 		{"money", 950, "", "$950"},
 		{"money", 999.4, "", "$999"},
-		{"money", 999.6, "", "$1.0K"},
-		{"money", 1000, "", "$1.0K"},
-		{"money", 1234, "", "$1.2K"},
-		{"money", 9940, "", "$9.9K"},
-		{"money", 9999, "", "$10K"}, // 9.999K rounds to 10: no decimal from ten up
+		{"money", 999.6, "", "$1K"}, // rounds to 1000 units: next unit
+		{"money", 1000, "", "$1K"},
+		{"money", 1005, "", "$1.01K"}, // 100.5 hundredths of a thousand, half up
+		{"money", 1234, "", "$1.23K"},
+		{"money", 1500, "", "$1.5K"}, // 1.50: trailing zero dropped
+		{"money", 9940, "", "$9.94K"},
+		{"money", 9999, "", "$10K"}, // 9.999K rounds to 10.00: zeros dropped
 		{"money", 10_000, "", "$10K"},
-		{"money", 12_345, "", "$12K"},
+		{"money", 12_345, "", "$12.3K"},
+		{"money", 318_000, "", "$318K"},
 		{"money", 999_499, "", "$999K"},
-		{"money", 999_999, "", "$1.0M"},
-		{"money", 1_000_000, "", "$1.0M"},
-		{"money", 9_940_000, "", "$9.9M"},
-		{"money", 9_950_000, "", "$10M"}, // 9.95M: half up to 10.0, so $10M
-		{"money", 9_960_000, "", "$10M"},
+		{"money", 999_500, "", "$1M"}, // 999.5K rounds to 1000K: next unit
+		{"money", 999_999, "", "$1M"},
+		{"money", 1_000_000, "", "$1M"},
+		{"money", 4_255_000, "", "$4.26M"}, // a tie: 425.5 hundredths, half up
+		{"money", 4_260_000, "", "$4.26M"},
+		{"money", 9_940_000, "", "$9.94M"},
+		{"money", 9_950_000, "", "$9.95M"},
+		{"money", 9_995_000, "", "$10M"}, // 999.5 hundredths: 10.00
 		{"money", 20_000_000, "", "$20M"},
-		{"money", 20_400_000, "", "$20M"},
-		{"money", 20_600_000, "", "$21M"},
+		{"money", 20_400_000, "", "$20.4M"},
+		{"money", 20_600_000, "", "$20.6M"},
+		{"money", 47_500_000, "", "$47.5M"},
+		{"money", 8_800_000, "", "$8.8M"},
+		{"money", 8_833_000, "", "$8.83M"}, // reads apart from $8.8M
 		{"money", 83_000_000, "", "$83M"},
+		{"money", 99_950_000, "", "$100M"}, // 999.5 tenths: 100.0
 		{"money", 996_000_000, "", "$996M"},
-		{"money", 999_600_000, "", "$1.0B"},
-		{"money", 1e9, "", "$1.0B"},
+		{"money", 999_600_000, "", "$1B"},
+		{"money", 1e9, "", "$1B"},
+		{"money", 1.25e9, "", "$1.25B"},
 		{"money", 83e6 * 12, "", "$996M"},
+		{"money", 999.4e9, "", "$999B"},
 		{"money", 1.5e12, "", "$1.5T"},
 		{"money", 2.5e15, "", "$2500T"}, // no unit above T
 		{"money", -20_000_000, "", minus + "$20M"},
@@ -93,15 +106,19 @@ func TestValue(t *testing.T) {
 		{"money", 1500, "CHF", "CHF 1.5K"},
 		{"money", -1500, "CHF", minus + "CHF 1.5K"},
 
-		// money_full
+		// money_full: cents when the value has them
 		{"money_full", 0, "", "$0"},
 		{"money_full", 999, "", "$999"},
-		{"money_full", 1234567.4, "", "$1,234,567"},
-		{"money_full", 12.5, "", "$13"},
+		{"money_full", 1234567.4, "", "$1,234,567.40"},
+		{"money_full", 1234567.5, "", "$1,234,567.50"},
+		{"money_full", 1234567.004, "", "$1,234,567"}, // no cents at hundredths
+		{"money_full", 12.5, "", "$12.50"},
 		{"money_full", -83_000_000, "", minus + "$83,000,000"},
-		{"money_full", -0.4, "", "$0"},
-		{"money_full", -1234.5, "", minus + "$1,235"},
+		{"money_full", -0.4, "", minus + "$0.40"},
+		{"money_full", -0.004, "", "$0"},
+		{"money_full", -1234.5, "", minus + "$1,234.50"},
 		{"money_full", 20e6, "EUR", "€20,000,000"},
+		{"money_full", 1e15 + 0.5, "", "$1,000,000,000,000,001"}, // over 2^53 hundredths: whole units
 
 		// percent
 		{"percent", 0, "", "0%"},
@@ -226,5 +243,37 @@ func TestMonthQuarter(t *testing.T) {
 		if got := Quarter(tt.year*4 + tt.q - 1); got != tt.want {
 			t.Errorf("Quarter(%d Q%d) = %q, want %q", tt.year, tt.q, got, tt.want)
 		}
+	}
+}
+
+// A column shows cents in every row when any row has them, so that the
+// amounts line up: $20.00 under $1,234.50.
+func TestForColumn(t *testing.T) {
+	tests := []struct {
+		spec   string
+		values []float64
+		want   string
+	}{
+		{"money_full", []float64{20e6, 1234.5}, "money_full:2"},
+		{"money_full", []float64{20e6, 1234}, "money_full:0"},
+		{"money_full", []float64{20e6, 1234.004}, "money_full:0"}, // no cents at hundredths
+		{"money_full", nil, "money_full:0"},
+		{"money_full:1", []float64{1234.56}, "money_full:1"}, // fixed decimals win
+		{"money", []float64{1234.5}, "money"},
+		{"number", []float64{1234.5}, "number"},
+	}
+	for _, tt := range tests {
+		sp, err := ParseSpec(tt.spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ForColumn(sp, tt.values).String(); got != tt.want {
+			t.Errorf("ForColumn(%s, %v) = %s, want %s", tt.spec, tt.values, got, tt.want)
+		}
+	}
+	sp, _ := ParseSpec("money_full")
+	got, err := Default.Number(ForColumn(sp, []float64{20, 1234.5}), 20)
+	if err != nil || got != "$20.00" {
+		t.Errorf("$20 in a column with cents = %q, %v; want $20.00", got, err)
 	}
 }

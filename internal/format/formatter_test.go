@@ -64,12 +64,12 @@ func TestFormatterNumber(t *testing.T) {
 		// money: compact, carried across units
 		{"money", 0, "$0"},
 		{"money", 999, "$999"},
-		{"money", 999_999, "$1.0M"},
+		{"money", 999_999, "$1M"},
 		{"money", 999_499_999, "$999M"},
-		{"money", 999_949_999, "$1.0B"}, // 999.95M rounds to 1000M: next unit
-		{"money", 999_999_999, "$1.0B"},
+		{"money", 999_949_999, "$1B"}, // 999.95M rounds to 1000M: next unit
+		{"money", 999_999_999, "$1B"},
 		{"money", 9_999_999, "$10M"},
-		{"money", -999_999, minus + "$1.0M"},
+		{"money", -999_999, minus + "$1M"},
 		{"money", 5_500, "$5.5K"},
 		{"money:0", 1500, "$2K"}, // 1.5K, half up
 		{"money:0", 20e6, "$20M"},
@@ -84,6 +84,8 @@ func TestFormatterNumber(t *testing.T) {
 		{"money_full", 999_999, "$999,999"},
 		{"money_full:2", 1234.5, "$1,234.50"},
 		{"money_full:2", -0.004, "$0.00"},
+		{"money_full:2", 20e6, "$20,000,000.00"},
+		{"money_full:0", 1234567.5, "$1,234,568"}, // :0 drops cents, half up
 
 		// percent
 		{"percent", 0.241, "24.1%"},

@@ -452,23 +452,20 @@ type Text struct {
 func ParseText(s string, at diag.Pos) (Text, error) {
 	var t Text
 	b := []byte(s)
-	for {
+	for off := 0; ; {
 		i := bytes.Index(b, []byte("{{"))
 		if i < 0 {
 			t.Lit = append(t.Lit, string(b))
 			return t, nil
 		}
 		t.Lit = append(t.Lit, string(b[:i]))
-		pos := at
-		if pos.Col > 0 {
-			pos.Col += i
-		}
+		pos := textPos(at, s, off+i)
 		// Each search for '}' ends where the reference does: linear in s.
 		m, ok := matchRef(b[i:], bytes.IndexByte(b[i:], '}'))
 		if !ok {
 			return t, diag.Content.Errorf(pos, "{{ is not closed: write a reference as {{fig NAME}}")
 		}
-		sp := Span{Arg: m.arg, At: pos, Open: pos}
+		sp := Span{Arg: m.arg, At: textPos(at, s, off+i+m.argOff), Open: pos}
 		n, err := newInline(m.kind, sp, len(t.Refs))
 		switch {
 		case err != nil:
@@ -478,10 +475,25 @@ func ParseText(s string, at diag.Pos) (Text, error) {
 		}
 		t.Refs = append(t.Refs, n)
 		b = b[i+m.end:]
-		if at.Col > 0 {
-			at.Col += i + m.end
-		}
+		off += i + m.end
 	}
+}
+
+// textPos is the position of byte off of s, a text that begins at at: on
+// at's line, or on a later line of a text that spans several (a TOML
+// multi-line string). A position without a column stays as it is.
+func textPos(at diag.Pos, s string, off int) diag.Pos {
+	if at.Col <= 0 {
+		return at
+	}
+	nl := strings.LastIndexByte(s[:off], '\n')
+	if nl < 0 {
+		at.Col += off
+		return at
+	}
+	at.Line += strings.Count(s[:off], "\n")
+	at.Col = off - nl
+	return at
 }
 
 // Fill joins the literal parts of t with the texts of its references.

@@ -93,10 +93,10 @@ func TestPrepareResolves(t *testing.T) {
 		t.Fatalf("pages = %s", got)
 	}
 	index := set.Pages[0]
-	if index.Title != "Summary: $2.0M" || !index.InNav {
+	if index.Title != "Summary: $2M" || !index.InNav {
 		t.Errorf("index: title %q, in nav %v", index.Title, index.InNav)
 	}
-	for _, want := range []string{"Total $2.0M, North 60.0%.", "Trend: North leads.", "[region]"} {
+	for _, want := range []string{"Total $2M, North 60.0%.", "Trend: North leads.", "[region]"} {
 		if got := body(t, index); !strings.Contains(got, want) {
 			t.Errorf("index lacks %q:\n%s", want, got)
 		}
@@ -111,7 +111,7 @@ func TestPrepareResolves(t *testing.T) {
 	if got, err := set.Figures.Show("share", "percent:1"); got != "60.0%" || err != nil {
 		t.Errorf("Figures.Show = %q, %v", got, err)
 	}
-	if got, err := set.Figures.Expand("Brief: {{fig total}}", diag.Pos{File: "site.toml", Line: 3, Col: 11}); got != "Brief: $2.0M" || err != nil {
+	if got, err := set.Figures.Expand("Brief: {{fig total}}", diag.Pos{File: "site.toml", Line: 3, Col: 11}); got != "Brief: $2M" || err != nil {
 		t.Errorf("Figures.Expand = %q, %v", got, err)
 	}
 }
@@ -134,7 +134,7 @@ func TestReferenceErrorsPositioned(t *testing.T) {
 	want := []string{
 		`content/b.md:6:11: unknown table "missing" (tables are the files in tables/, named without .toml)`,
 		`content/b.md:8:9: unknown figure "shares" in the condition (figures are declared in figures.toml; a page's row columns are row.NAME)`,
-		`content/c.md:2:12: unknown figure "nope" (figures are declared in figures.toml)`,
+		`content/c.md:2:18: unknown figure "nope" (figures are declared in figures.toml)`,
 		`content/d.md:3:8: each = "regionz": no such table or query (tables and queries: regions)`,
 		`content/e.md:5:7: unknown column "revenu" in "regions" (columns: region, revenue)`,
 		`content/e.md:5:26: figure "total": format month does not fit a number value`,

@@ -78,7 +78,7 @@ func (d *DB) timeout() time.Duration {
 func (d *DB) limitError(ctx context.Context, src Source, err error) error {
 	switch {
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
-		return diag.Query.Errorf(src.at(), "query %q: stopped after %v, the limit (set queries.timeout in site.toml)", src.Name, d.timeout().Round(time.Millisecond))
+		return diag.Query.Errorf(src.at(), "%s: stopped after %v, the limit (set queries.timeout in site.toml)", src.label(), d.timeout().Round(time.Millisecond))
 	case isTooBig(err):
 		return d.tooMuchMemory(src)
 	}
@@ -86,11 +86,11 @@ func (d *DB) limitError(ctx context.Context, src Source, err error) error {
 }
 
 func (d *DB) tooMuchMemory(src Source) error {
-	return diag.Query.Errorf(src.at(), "query %q: its result needs more than %s, the limit (set queries.max_memory in site.toml)", src.Name, FormatBytes(d.lim.MaxBytes))
+	return diag.Query.Errorf(src.at(), "%s: its result needs more than %s, the limit (set queries.max_memory in site.toml)", src.label(), FormatBytes(d.lim.MaxBytes))
 }
 
 func (d *DB) tooManyRows(src Source) error {
-	return diag.Query.Errorf(src.at(), "query %q: returns more than %d rows, the limit (set queries.max_rows in site.toml, or add WHERE or LIMIT)", src.Name, d.lim.MaxRows)
+	return diag.Query.Errorf(src.at(), "%s: returns more than %d rows, the limit (set queries.max_rows in site.toml, or add WHERE or LIMIT)", src.label(), d.lim.MaxRows)
 }
 
 func isTooBig(err error) bool {

@@ -18,6 +18,7 @@
 package query
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -134,8 +135,14 @@ type Source struct {
 	Line int // line of the SQL's first line within File
 	Col  int // column of the SQL's first byte on Line (0 or 1: the line's start)
 	SQL  string
+	// What names the source in messages: "query" (the default) or
+	// "figure" for a figure's sql.
+	What string
 	// Types overrides result column types (column → kind).
 	Types map[string]table.Kind
+	// Source, from a leading `-- source: NAME` comment, names the database
+	// the query runs on (package source); "" is the loaded tables.
+	Source string
 }
 
 // Run executes src and returns its result as a table.
@@ -155,7 +162,7 @@ func (d *DB) Run(src Source) (*table.Table, error) {
 	seen := map[string]bool{}
 	for i, n := range names {
 		if seen[n] {
-			return nil, diag.Query.Errorf(src.pos(), "query %q: two result columns are called %q; name them apart with AS", src.Name, n)
+			return nil, diag.Query.Errorf(src.pos(), "%s: two result columns are called %q; name them apart with AS", src.label(), n)
 		}
 		seen[n] = true
 		k, from := d.kindOf(src, n, raw, i)
@@ -167,7 +174,7 @@ func (d *DB) Run(src Source) (*table.Table, error) {
 		for i, c := range cols {
 			v, err := fromSQL(c, r[i])
 			if err != nil {
-				return nil, diag.Query.Errorf(src.pos(), "query %q: %v", src.Name, err)
+				return nil, diag.Query.Errorf(src.pos(), "%s: %v", src.label(), err)
 			}
 			vals[i] = v
 		}
@@ -283,33 +290,43 @@ func (s Source) pos() diag.Pos { return diag.Pos{File: s.File, Line: s.Line} }
 
 var aggregateOf = regexp.MustCompile(`(?i)^(max|min|sum|avg|total)\(\s*(?:distinct\s+)?"?([A-Za-z_][A-Za-z0-9_]*)"?\s*\)$`)
 
-var nearToken = regexp.MustCompile(`near "([^"]+)"`)
+var (
+	nearToken = regexp.MustCompile(`near "([^"]+)"`)
+	// Other names SQLite cannot use: at the name.
+	namedToken = regexp.MustCompile(`^(?:no such function|ambiguous column name): ([^ ]+)$`)
+)
 
 // sqlError positions a SQLite error: at the token it names when it names
-// one, else at the query's first line.
+// one (near "FORM", no such column: nope, with the names it could have
+// meant), at the end of the text when the query stops short, else at the
+// query's first line.
 func (d *DB) sqlError(src Source, err error) error {
 	msg := strings.TrimPrefix(err.Error(), "SQL logic error: ")
 	if i := strings.LastIndex(msg, " (1)"); i > 0 && i == len(msg)-4 {
 		msg = msg[:i]
 	}
-	pos := src.pos()
-	if name, what, ok := d.unknownName(msg); ok {
+	off := -1
+	switch name, what, ok := d.unknownName(msg); {
+	case ok:
+		off = identOffset(src.SQL, name)
 		msg += d.suggest(src, name, what)
-		if off := identOffset(src.SQL, name); off >= 0 {
-			pos = src.offsetPos(off)
-		}
-		return diag.Query.Errorf(pos, "query %q: %s", src.Name, msg)
+	case nearToken.MatchString(msg):
+		off = d.nearOffset(src.SQL, nearToken.FindStringSubmatch(msg)[1], msg)
+	case namedToken.MatchString(msg):
+		off = identOffset(src.SQL, namedToken.FindStringSubmatch(msg)[1])
+	case msg == "incomplete input":
+		off = len(strings.TrimRight(src.SQL, " \t\r\n;"))
 	}
-	if m := nearToken.FindStringSubmatch(msg); m != nil {
-		if off := d.nearOffset(src.SQL, m[1], msg); off >= 0 {
-			line, col := diag.LineCol([]byte(src.SQL), off)
-			if line == 1 && src.Col > 1 {
-				col += src.Col - 1 // SQL that starts inside a line, as in a TOML string
-			}
-			pos.Line, pos.Col = src.Line+line-1, col
-		}
+	pos := src.pos()
+	if off >= 0 {
+		pos = src.offsetPos(off)
 	}
-	return diag.Query.Errorf(pos, "query %q: %s", src.Name, msg)
+	return diag.Query.Errorf(pos, "%s: %s", src.label(), msg)
+}
+
+// label names the source in messages: query "totals", figure "share".
+func (s Source) label() string {
+	return fmt.Sprintf("%s %q", cmp.Or(s.What, "query"), s.Name)
 }
 
 // nearOffset finds which occurrence of tok a syntax error is about. The
@@ -388,6 +405,7 @@ func LoadSources(fsys fs.FS) ([]Source, error) {
 
 var (
 	validName   = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	sourceLine  = regexp.MustCompile(`^--\s*source\s*:\s*([A-Za-z0-9_]+)\s*$`)
 	typeComment = regexp.MustCompile(`^--\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([a-z]+)\s*$`)
 )
 
@@ -401,6 +419,10 @@ func parseSource(file, text string) (Source, error) {
 		line := strings.TrimSpace(raw)
 		if !strings.HasPrefix(line, "--") {
 			break
+		}
+		if m := sourceLine.FindStringSubmatch(line); m != nil {
+			src.Source = m[1]
+			continue
 		}
 		if m := typeComment.FindStringSubmatchIndex(line); m != nil {
 			k, err := table.ParseKind(line[m[4]:m[5]])

@@ -379,7 +379,10 @@ func TestRunErrors(t *testing.T) {
 		{"SELECT month,\n  custmer FROM spend", 3, nil, `queries/q.sql:4:3: query "q": no such column: custmer (did you mean customer? columns of spend: month, customer, monthly_spend_usd, share, day, code)`},
 		{"SELECT s.month FROM spend s JOIN quartrs q ON 1", 1, nil, `queries/q.sql:1:34: query "q": no such table: quartrs (did you mean quarters? tables: quarters, spend)`},
 		{"SELECT 'mnth', [mnth] FROM spend", 1, nil, `queries/q.sql:1:17: query "q": no such column: mnth (did you mean month? columns of spend: month, customer, monthly_spend_usd, share, day, code)`},
-		{"SELECT 1 FROM", 1, nil, `queries/q.sql:1: query "q": incomplete input`},
+		{"SELECT month FROM spend s JOIN spend t ON s.month = t.month", 1, nil, `queries/q.sql:1:8: query "q": ambiguous column name: month`},
+		{"SELECT 'nofunc',\n  nofunc(month) FROM spend", 1, nil, `queries/q.sql:2:3: query "q": no such function: nofunc`},
+		// A query that stops short: where it stops.
+		{"SELECT 1 FROM", 1, nil, `queries/q.sql:1:14: query "q": incomplete input`},
 		// A failure while the rows are read (and the database stays usable).
 		{"SELECT abs(-9223372036854775807 - 1)", 1, nil, `queries/q.sql:1: query "q": integer overflow`},
 		{"SELECT month, month FROM spend", 1, nil, `queries/q.sql:1: query "q": two result columns are called "month"; name them apart with AS`},

@@ -23,6 +23,12 @@ import (
 // prefixes the ids of clip paths and gradients, comes from a counter too;
 // it is replaced by one derived from the option.
 //
+// An image has no use for what the page's chart shows on hover or on
+// demand, nor for a description only a DOM can carry: the toolbox (which
+// draws an invisible 10×10 hit area), the tooltip (with its axis pointer)
+// and aria are left out of the option. ECharts then skips their models and
+// views, and the drawing build (echarts-draw.js) need not contain them.
+//
 // The page's legend scrolls, hiding behind a pager what does not fit on
 // one line; an image has no pager, so its legend shows every entry, on as
 // many lines as it takes, and the plot moves down by the extra lines.
@@ -36,6 +42,9 @@ echarts.setPlatformAPI({
 function __briefingRender(json, width, height, id, fontFamily) {
 	var option = briefingPrepare(JSON.parse(json));
 	option.animation = false;
+	delete option.toolbox;
+	delete option.tooltip;
+	delete option.aria;
 	var ts = option.textStyle || {};
 	ts.fontFamily = fontFamily;
 	option.textStyle = ts;

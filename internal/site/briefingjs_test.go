@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os/exec"
 	"testing"
 
@@ -62,6 +63,25 @@ func TestChartScriptFormatsLikeGo(t *testing.T) {
 		1234, 1234.4, 1234.5, 1234.56, -1234.5, 9940, 9999, 10_000, 12_345, 999_499, 999_500, 999_999,
 		1e6, 9_940_000, 9_950_000, 9_960_000, 20e6, 20.4e6, 20.6e6, 83e6, -83e6, 83e6 * 12, 999.6e6,
 		1e9, 1.5e12, 2.5e15, 20.0 / 83, 0.29, -0.05, -0.053, -0.0001, -0.0004, 0.00125, 0.0125, 1.5,
+		1234567.5, -1234.05, 1234567.004, 1e15 + 0.5, 0.4,
+	}
+	// Three significant figures across $1K…$999B: every step of 1, 1.01,
+	// …, 9.99, 10, 10.1, …, 99.9, 100, 101, …, 999 in each unit, the ties
+	// half a step above each (4.255M), and the values that round up to the
+	// next unit (999.5K).
+	for _, unit := range []float64{1e3, 1e6, 1e9} {
+		for _, step := range []struct{ from, to, by float64 }{{1, 10, 0.01}, {10, 100, 0.1}, {100, 1000, 1}} {
+			for i := 0; ; i++ {
+				x := step.from + float64(i)*step.by
+				if x >= step.to-step.by/2 {
+					break
+				}
+				if i%7 == 0 { // a sample of each decade keeps the check quick
+					values = append(values, math.Round(x/step.by)*step.by*unit, (math.Round(x/step.by)+0.5)*step.by*unit)
+				}
+			}
+		}
+		values = append(values, 999.5*unit, 999.499*unit, 9.995*unit, 99.95*unit)
 	}
 	currencies := []string{"USD", "EUR", "CHF"}
 	// EUR runs with German separators, to hold the script to the locale
@@ -123,12 +143,19 @@ func TestChartScriptFormatsLikeGo(t *testing.T) {
 		i    int
 		want string
 	}{
-		{"money", 30, "$10M"},     // 9_950_000
+		{"money", 30, "$9.95M"},   // 9_950_000
 		{"money", 36, "−$83M"},    // -83e6
 		{"percent", 42, "24.1%"},  // 20/83
 		{"percent", 44, "−5%"},    // -0.05
 		{"integer", 10, "3"},      // 2.5
 		{"number", 19, "1,234.6"}, // 1234.56
+		{"money", 12, "$13"},      // 12.5: whole units below $1K, half up
+		{"money", 29, "$9.94M"},   // 9_940_000
+		{"money", 33, "$20.4M"},   // 20.4e6
+		{"money", 38, "$1B"},      // 999.6e6
+		{"money_full", 51, "$1,234,567.50"},
+		{"money_full", 52, "−$1,234.05"},
+		{"money_full", 53, "$1,234,567"},
 	} {
 		if got := got["USD"][c.name][c.i]; got != c.want {
 			t.Errorf("script %s(%v) = %q, want %q", c.name, values[c.i], got, c.want)

@@ -52,7 +52,7 @@ func toUTF8(src []byte, spec Spec) ([]byte, error) {
 		}
 		dec = unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder()
 	default:
-		return nil, diag.Data.Errorf(spec.Where, "table %q: %v", spec.Name, CheckEncoding(spec.Encoding))
+		return nil, diag.Data.Errorf(spec.keyPos("encoding"), "table %q: %v", spec.Name, CheckEncoding(spec.Encoding))
 	}
 	out, err := dec.Bytes(src)
 	if err != nil {

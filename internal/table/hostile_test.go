@@ -254,8 +254,8 @@ func TestSourceFingerprints(t *testing.T) {
 			t.Errorf("%s: %v", file, err)
 		}
 	}
-	_, err := table.Open(table.Spec{Name: "t", File: "t.parquet"})
-	wantErr(t, err, `table "t": t.parquet: unsupported file type (want .xlsx, .csv or .toml)`)
+	_, err := table.Open(table.Spec{Name: "t", File: "t.json"})
+	wantErr(t, err, `table "t": t.json: unsupported file type (want .xlsx, .csv, .toml or .parquet)`)
 }
 
 func oneCellWorkbook(t testing.TB, name string) []byte {

@@ -237,7 +237,7 @@ func TestLoadFileErrors(t *testing.T) {
 	_, err := table.Load(fstest.MapFS{}, table.Spec{Name: "spend", File: "data/missing.csv", Where: where}, table.DefaultLimits)
 	wantErr(t, err, `site.toml:3:1: table "spend": cannot read data/missing.csv: file does not exist`)
 	_, err = table.Load(fstest.MapFS{"data/x.json": {Data: []byte("{}")}}, table.Spec{Name: "spend", File: "data/x.json", Where: where}, table.DefaultLimits)
-	wantErr(t, err, `site.toml:3:1: table "spend": data/x.json: unsupported file type (want .xlsx, .csv or .toml)`)
+	wantErr(t, err, `site.toml:3:1: table "spend": data/x.json: unsupported file type (want .xlsx, .csv, .toml or .parquet)`)
 }
 
 // ---- TOML ----

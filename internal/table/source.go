@@ -38,6 +38,7 @@ var sourceKinds = []sourceKind{
 	fileKind("xlsx", loadXLSX, false, ".xlsx", ".xlsm"),
 	fileKind("CSV", loadCSV, true, ".csv"),
 	fileKind("TOML", loadTOML, true, ".toml"),
+	fileKind("Parquet", loadParquet, false, ".parquet"),
 }
 
 // sourceKind is one kind of source.
@@ -68,7 +69,7 @@ func Open(spec Spec) (Source, error) {
 		}
 	}
 	want := strings.Join(exts[:len(exts)-1], ", ") + " or " + exts[len(exts)-1]
-	return nil, diag.Data.Errorf(spec.Where, "table %q: %s: unsupported file type (want %s)", spec.Name, spec.File, want)
+	return nil, diag.Data.Errorf(spec.keyPos("file"), "table %q: %s: unsupported file type (want %s)", spec.Name, spec.File, want)
 }
 
 // Load reads the table that spec describes from fsys.
@@ -115,7 +116,7 @@ func (s *fileSource) Fingerprint(fsys fs.FS, lim Limits) (string, error) {
 func (s *fileSource) Load(fsys fs.FS, lim Limits) (*Table, error) {
 	lim = lim.withDefaults()
 	if s.spec.Encoding != "" && !s.text {
-		return nil, diag.Data.Errorf(s.spec.Where, "table %q: encoding applies to CSV and TOML files; a %s file declares its own", s.spec.Name, s.kind)
+		return nil, diag.Data.Errorf(s.spec.keyPos("encoding"), "table %q: encoding applies to CSV and TOML files; a %s file declares its own", s.spec.Name, s.kind)
 	}
 	b, err := s.readFile(fsys, lim)
 	if err != nil {
@@ -138,7 +139,7 @@ func (s *fileSource) readFile(fsys fs.FS, lim Limits) ([]byte, error) {
 		return nil, err // a link out of the site (package sitefs)
 	}
 	if err != nil {
-		return nil, diag.Data.Errorf(s.spec.Where, "table %q: cannot read %s: %v", s.spec.Name, s.spec.File, unwrapPath(err))
+		return nil, diag.Data.Errorf(s.spec.keyPos("file"), "table %q: cannot read %s: %v", s.spec.Name, s.spec.File, unwrapPath(err))
 	}
 	defer f.Close()
 	info, err := f.Stat()

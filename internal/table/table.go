@@ -200,13 +200,3 @@ func NormalizeName(h string) string {
 	}
 	return b.String()
 }
-
-// Heading turns a column name such as monthly_spend_usd into a heading:
-// "Monthly spend usd".
-func Heading(name string) string {
-	s := strings.ReplaceAll(name, "_", " ")
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}

@@ -32,7 +32,7 @@ func loadTOML(src []byte, spec Spec, lim Limits) (*Table, error) {
 	}
 	items, ok := doc[key].([]map[string]any)
 	if !ok {
-		return nil, diag.Data.Errorf(spec.Where, "table %q: %s has no array of tables [[%s]]", spec.Name, spec.File, key)
+		return nil, diag.Data.Errorf(spec.keyPos("key"), "table %q: %s has no array of tables [[%s]]", spec.Name, spec.File, key)
 	}
 	if len(items) > lim.MaxRows {
 		return nil, diag.Data.Errorf(diag.Pos{File: spec.File}, "more than %d rows", lim.MaxRows)

@@ -35,7 +35,7 @@ func loadXLSX(src []byte, spec Spec, lim Limits) (*Table, error) {
 	if spec.Sheet != "" {
 		sheet = spec.Sheet
 		if ws = wb.sheet(sheet); ws.name == "" {
-			return nil, diag.Data.Errorf(spec.Where, "table %q: %s has no sheet %q (sheets: %s)",
+			return nil, diag.Data.Errorf(spec.keyPos("sheet"), "table %q: %s has no sheet %q (sheets: %s)",
 				spec.Name, spec.File, sheet, strings.Join(wb.sheetNames(), ", "))
 		}
 	}

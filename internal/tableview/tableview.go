@@ -16,6 +16,10 @@
 //	[formats]
 //	share = "percent:1"
 //
+// The caption, the note and the headers may quote figures ({{fig NAME}},
+// {{row COL}}, {{if …}}): the page stage expands them where the table is
+// placed, in View.Caption, View.Note and View.Header.
+//
 // Conditions use the expr language with the row's columns as names; months,
 // quarters and dates compare as text (month == "2022-03"). Numbers are
 // right-aligned; every value goes through the briefing's formatter, and
@@ -64,6 +68,11 @@ type Spec struct {
 	labels map[string]string // site.toml [labels], see SetLabels
 }
 
+// TextPos returns where the text of the string value at path begins in
+// the definition (caption, note, headers COLUMN): references are placed
+// from it.
+func (s *Spec) TextPos(path ...string) diag.Pos { return s.ix.TextStart(path...) }
+
 // Name is the table's name: its file name without .toml.
 func (s *Spec) Name() string { return s.name }
 
@@ -85,6 +94,7 @@ type View struct {
 	Caption string
 	Note    string
 	Header  []Cell
+	Columns []string // the source column of each header cell
 	Rows    []Row
 	Totals  []Cell // nil without a totals row
 }
@@ -155,6 +165,7 @@ func Build(s *Spec, tables map[string]*table.Table, fm *format.Formatter, row fu
 	for i, c := range cols {
 		col := t.Columns[c]
 		v.Header = append(v.Header, Cell{Text: s.header(col.Name), Numeric: col.Kind.IsNumeric()})
+		v.Columns = append(v.Columns, col.Name)
 		name := s.Formats[col.Name]
 		if name == "" {
 			name = format.ForKind(col.Kind)
@@ -166,6 +177,7 @@ func Build(s *Spec, tables map[string]*table.Table, fm *format.Formatter, row fu
 		if err := format.Check(specs[i], col.Kind); err != nil {
 			return nil, diag.Table.Errorf(s.ix.Value("formats", col.Name), "table %q: column %q: %v", s.name, col.Name, err)
 		}
+		specs[i] = format.ForColumn(specs[i], columnValues(t, rows, c))
 	}
 	hl, err := s.compile(s.Highlight, "highlight")
 	if err != nil {
@@ -220,14 +232,23 @@ func (s *Spec) columns(t *table.Table) ([]int, error) {
 		return idx, nil
 	}
 	var idx []int
-	for _, name := range s.Columns {
+	for i, name := range s.Columns {
 		c := t.Col(name)
 		if c < 0 {
-			return nil, s.unknownColumn(t, name, s.ix.Value("columns"))
+			return nil, s.unknownColumn(t, name, s.item("columns", i))
 		}
 		idx = append(idx, c)
 	}
 	return idx, nil
+}
+
+// item is where element i of the array value of key is written, or the
+// value when the element cannot be located.
+func (s *Spec) item(key string, i int) diag.Pos {
+	if p := s.ix.Item(i, key); p.Line > 0 {
+		return p
+	}
+	return s.ix.Value(key)
 }
 
 func (s *Spec) unknownColumn(t *table.Table, name string, pos diag.Pos) error {
@@ -364,14 +385,14 @@ func (s *Spec) sortRows(t *table.Table, rows []int) error {
 func (s *Spec) totals(t *table.Table, cols []int, specs []format.Spec, rows []int, fm *format.Formatter) ([]Cell, error) {
 	out := make([]Cell, len(cols))
 	out[0] = Cell{Text: "Total"}
-	for _, name := range s.Totals {
+	for k, name := range s.Totals {
 		i := slices.IndexFunc(cols, func(c int) bool { return t.Columns[c].Name == name })
 		if i < 0 {
-			return nil, diag.Table.Errorf(s.ix.Value("totals"), "table %q: totals column %q is not among the table's columns", s.name, name)
+			return nil, diag.Table.Errorf(s.item("totals", k), "table %q: totals column %q is not among the table's columns", s.name, name)
 		}
 		c := cols[i]
 		if !t.Columns[c].Kind.IsNumeric() {
-			return nil, diag.Table.Errorf(s.ix.Value("totals"), "table %q: cannot total column %q: it is %s", s.name, name, t.Columns[c].Kind)
+			return nil, diag.Table.Errorf(s.item("totals", k), "table %q: cannot total column %q: it is %s", s.name, name, t.Columns[c].Kind)
 		}
 		sum, n := 0.0, 0
 		for _, r := range rows {
@@ -390,6 +411,19 @@ func (s *Spec) totals(t *table.Table, cols []int, specs []format.Spec, rows []in
 		out[i] = Cell{Text: text, Numeric: true}
 	}
 	return out, nil
+}
+
+// columnValues lists the numbers of column c in the rows shown.
+func columnValues(t *table.Table, rows []int, c int) []float64 {
+	var vals []float64
+	if t.Columns[c].Kind.IsNumeric() {
+		for _, r := range rows {
+			if v := t.Rows[r][c]; !v.Null {
+				vals = append(vals, v.F)
+			}
+		}
+	}
+	return vals
 }
 
 func allRows(n int) []int {

@@ -110,7 +110,7 @@ customer = "Customer"
 	}
 	// March only, by spend, largest first, the empty one last and cut by
 	// the limit; percentages with one decimal.
-	want := []string{"*TikTok|$20M|24.1%", "Walmart|$5.0M|6.0%", "Intuit|$3.0M|3.6%"}
+	want := []string{"*TikTok|$20M|24.1%", "Walmart|$5M|6.0%", "Intuit|$3M|3.6%"}
 	if got := rowsText(v); !reflect.DeepEqual(got, want) {
 		t.Errorf("rows %q, want %q", got, want)
 	}
@@ -146,9 +146,9 @@ func TestBuild(t *testing.T) {
 			rows: []string{
 				"Feb 2022|TikTok|$19M|25.0%|big",
 				"Mar 2022|TikTok|$20M|24.1%|big",
-				"Mar 2022|Walmart|$5.0M|6.0%|",
+				"Mar 2022|Walmart|$5M|6.0%|",
 				"Mar 2022|Contoso|||new",
-				"Mar 2022|Intuit|$3.0M|3.6%|",
+				"Mar 2022|Intuit|$3M|3.6%|",
 			},
 		},
 		{
@@ -243,7 +243,7 @@ monthly_spend_usd = "number"
 			name:   "totals skip empty cells",
 			toml:   "source = \"share\"\ncolumns = [\"customer\", \"monthly_spend_usd\"]\nwhere = 'month == \"2022-03\"'\ntotals = [\"monthly_spend_usd\"]\n",
 			header: "Customer|Monthly spend (USD)>",
-			rows:   []string{"TikTok|$20M", "Walmart|$5.0M", "Contoso|", "Intuit|$3.0M"},
+			rows:   []string{"TikTok|$20M", "Walmart|$5M", "Contoso|", "Intuit|$3M"},
 			totals: "Total|$28M>",
 		},
 		{
@@ -314,7 +314,7 @@ func TestErrors(t *testing.T) {
 			nil, `tables/t.toml:1:10: table "t": unknown source "shares" (tables and queries: quarters, share)`},
 		{"unknown column",
 			"source = \"share\"\ncolumns = [\"customer\", \"spend\"]\n",
-			nil, `tables/t.toml:2:11: table "t": unknown column "spend" in "share" (columns: month, customer, monthly_spend_usd, share, note)`},
+			nil, `tables/t.toml:2:24: table "t": unknown column "spend" in "share" (columns: month, customer, monthly_spend_usd, share, note)`},
 		{"unknown column in headers",
 			"source = \"share\"\n\n[headers]\ncustomer = \"Customer\"\ncustomr = \"Who\"\n",
 			nil, `tables/t.toml:5:1: table "t": unknown column "customr" in "share"`},
@@ -350,13 +350,13 @@ func TestErrors(t *testing.T) {
 			nil, `tables/t.toml:2:22: table "t": expected a number, text, name or ( but found ">"`},
 		{"totals of text",
 			"source = \"share\"\ntotals = [\"customer\"]\n",
-			nil, `tables/t.toml:2:10: table "t": cannot total column "customer": it is text`},
+			nil, `tables/t.toml:2:11: table "t": cannot total column "customer": it is text`},
 		{"totals of a month",
 			"source = \"share\"\ntotals = [\"month\"]\n",
-			nil, `tables/t.toml:2:10: table "t": cannot total column "month": it is month`},
+			nil, `tables/t.toml:2:11: table "t": cannot total column "month": it is month`},
 		{"totals of a column not shown",
 			"source = \"share\"\ncolumns = [\"customer\"]\ntotals = [\"share\"]\n",
-			nil, `tables/t.toml:3:10: table "t": totals column "share" is not among the table's columns`},
+			nil, `tables/t.toml:3:11: table "t": totals column "share" is not among the table's columns`},
 		{"each: unknown column",
 			"source = \"share\"\neach = \"client\"\n",
 			func(string) (string, bool) { return "", true }, `tables/t.toml:2:8: table "t": unknown column "client" in "share"`},
@@ -497,5 +497,36 @@ func TestLoadSpecsReportsEveryBadFile(t *testing.T) {
 	}
 	if got[1].Error() != `tables/b.toml:2:1: unknown key "limt"` {
 		t.Errorf("second problem: %v", got[1])
+	}
+}
+
+// money_full shows cents in every row of a column when any row shown has
+// them, so that the amounts line up; the total follows the column.
+func TestMoneyFullCents(t *testing.T) {
+	fsys := fstest.MapFS{"data/p.csv": {Data: []byte("item,amount\nA,1234567.5\nB,20\nC,0.25\n")}}
+	tb, err := table.Load(fsys, table.Spec{Name: "p", File: "data/p.csv", Columns: map[string]table.Kind{"amount": table.Money}}, table.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables := map[string]*table.Table{"p": tb}
+	for _, c := range []struct {
+		toml string
+		rows []string
+	}{
+		{"where = 'item != \"C\"'\n", []string{"A|$1,234,567.50", "B|$20.00"}},
+		{"where = 'item == \"B\"'\n", []string{"B|$20"}},
+		{"where = 'item != \"A\"'\n", []string{"B|$20.00", "C|$0.25"}},
+	} {
+		s := parse(t, "tables/p.toml", "source = \"p\"\n"+c.toml+"totals = [\"amount\"]\n[formats]\namount = \"money_full\"\n")
+		v, err := Build(s, tables, format.Default, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := rowsText(v); !reflect.DeepEqual(got, c.rows) {
+			t.Errorf("%s: rows %q, want %q", c.toml, got, c.rows)
+		}
+		if strings.Contains(c.rows[0], ".") != strings.Contains(v.Totals[1].Text, ".") {
+			t.Errorf("%s: total %q does not follow the column's cents", c.toml, v.Totals[1].Text)
+		}
 	}
 }

@@ -29,8 +29,9 @@ type Index struct {
 	src     string
 	lines   []int // offset of the start of each line
 	entries []entry
-	first   map[string]int  // key path → its first entry
-	byElem  map[elemKey]int // key path and array element → its first entry
+	first   map[string]int      // key path → its first entry
+	byElem  map[elemKey]int     // key path and array element → its first entry
+	items   map[elemKey][]entry // array value → where each element starts
 }
 
 type elemKey struct {
@@ -40,7 +41,7 @@ type elemKey struct {
 
 type entry struct {
 	path   string // dotted key path, array indexes left out
-	elem   int    // index within the innermost array of tables, or -1
+	elem   int    // index within the innermost array of tables (or array of inline tables), or -1
 	line   int
 	keyCol int
 	valCol int
@@ -48,78 +49,17 @@ type entry struct {
 
 // New indexes src, which is the content of file.
 func New(file string, src []byte) *Index {
-	ix := &Index{file: file, src: string(src)}
-	table, elem := "", -1
-	counts := map[string]int{}
+	ix := &Index{file: file, src: string(src), items: map[elemKey][]entry{}}
 	lines := strings.Split(ix.src, "\n")
 	ix.lines = make([]int, len(lines))
 	for i, off := 1, 0; i < len(lines); i++ {
 		off += len(lines[i-1]) + 1
 		ix.lines[i] = off
 	}
-	inMulti := ""
-	for i, raw := range lines {
-		line := strings.TrimRight(raw, "\r")
-		if inMulti != "" {
-			if strings.Contains(line, inMulti) {
-				inMulti = ""
-			}
-			continue
-		}
-		trim := strings.TrimLeft(line, " \t")
-		indent := len(line) - len(trim)
-		switch {
-		case trim == "" || trim[0] == '#':
-			continue
-		case strings.HasPrefix(trim, "[["):
-			end := strings.Index(trim, "]]")
-			if end < 0 {
-				continue
-			}
-			table = joinKey(splitKey(trim[2:end]))
-			elem = counts[table]
-			counts[table]++
-			ix.entries = append(ix.entries, entry{table, elem, i + 1, indent + 1, indent + 3})
-			continue
-		case trim[0] == '[':
-			end := strings.Index(trim, "]")
-			if end < 0 {
-				continue
-			}
-			table, elem = joinKey(splitKey(trim[1:end])), -1
-			ix.entries = append(ix.entries, entry{table, -1, i + 1, indent + 1, indent + 2})
-			continue
-		}
-		eq := indexUnquoted(trim, '=')
-		if eq < 0 {
-			continue
-		}
-		key := joinKey(splitKey(trim[:eq]))
-		val := strings.TrimLeft(trim[eq+1:], " \t")
-		valCol := indent + len(trim) - len(val) + 1
-		full := join(table, key)
-		ix.entries = append(ix.entries, entry{full, elem, i + 1, indent + 1, valCol})
-		for _, q := range []string{`"""`, `'''`} {
-			if strings.HasPrefix(val, q) && !strings.Contains(val[3:], q) {
-				inMulti = q
-			}
-		}
-		if strings.HasPrefix(val, "{") {
-			ix.inline(full, elem, i+1, valCol, val)
-		}
-	}
+	sc := &scanner{ix: ix, src: ix.src, line: 1}
+	sc.run()
 	ix.group()
 	return ix
-}
-
-var inlineKey = regexp.MustCompile(`[{,]\s*("[^"]*"|'[^']*'|[A-Za-z0-9_.-]+)\s*=\s*`)
-
-// inline records the keys of a one-line inline table.
-func (ix *Index) inline(prefix string, elem, line, col int, val string) {
-	for _, m := range inlineKey.FindAllStringSubmatchIndex(val, -1) {
-		key := joinKey(splitKey(val[m[2]:m[3]]))
-		ix.entries = append(ix.entries, entry{join(prefix, key), elem, line, col + m[2], col + m[1]})
-	}
 }
 
 // Key returns the position of the key at path, or the file alone when the
@@ -143,6 +83,27 @@ func (ix *Index) ElemValue(table string, elem int, key string) diag.Pos {
 // tables named table.
 func (ix *Index) Elem(table string, elem int) diag.Pos {
 	return ix.find([]string{table}, elem, false)
+}
+
+// Item returns the position of element i of the array value at path (an
+// array written on one line or several), or the file alone when there is
+// no such element.
+func (ix *Index) Item(i int, path ...string) diag.Pos {
+	return ix.item(joinKey(path), -1, i)
+}
+
+// ElemItem returns the position of element i of the array value of key in
+// element elem of the array of tables named table.
+func (ix *Index) ElemItem(table string, elem int, key string, i int) diag.Pos {
+	return ix.item(table+"."+key, elem, i)
+}
+
+func (ix *Index) item(path string, elem, i int) diag.Pos {
+	items := ix.items[elemKey{path, elem}]
+	if i < 0 || i >= len(items) {
+		return diag.Pos{File: ix.file}
+	}
+	return diag.Pos{File: ix.file, Line: items[i].line, Col: items[i].valCol}
 }
 
 // Line returns the text of 1-based line n, without its line ending, or ""
@@ -214,24 +175,89 @@ func Decode(kind diag.Kind, file string, src []byte, v any) (toml.MetaData, erro
 	return md, nil
 }
 
-var lineInMsg = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): `)
+var (
+	lineInMsg = regexp.MustCompile(`^toml: (?:line (\d+) )?\(last key "([^"]*)"\): `)
+	typeInMsg = regexp.MustCompile(`TOML value has type ([^;]+);`)
+	integer   = regexp.MustCompile(`^(?:[+-]?[0-9_]+|0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+)$`)
+)
 
 func fromDecodeError(kind diag.Kind, file string, src []byte, err error) error {
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
 		return kind.Errorf(diag.Pos{File: file, Line: pe.Position.Line, Col: pe.Position.Col}, "%s", pe.Message)
 	}
-	// Type mismatches arrive as text only; the library prints the line.
+	// Type mismatches arrive as text only; the library prints the line of
+	// the key, and the key.
 	msg := err.Error()
-	if m := lineInMsg.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		pos := New(file, src).Value(strings.Split(m[2], ".")...)
-		if pos.Line != line {
-			pos = diag.Pos{File: file, Line: line}
-		}
-		return kind.Errorf(pos, "%s: %s", m[2], strings.TrimPrefix(msg, m[0]))
+	m := lineInMsg.FindStringSubmatch(msg)
+	if m == nil {
+		return kind.Errorf(diag.Pos{File: file}, "%s", strings.TrimPrefix(msg, "toml: "))
 	}
-	return kind.Errorf(diag.Pos{File: file}, "%s", strings.TrimPrefix(msg, "toml: "))
+	line, _ := strconv.Atoi(m[1])
+	rest := strings.TrimPrefix(msg, m[0])
+	return kind.Errorf(New(file, src).mismatch(m[2], line, rest), "%s: %s", m[2], rest)
+}
+
+// mismatch places a type mismatch of the value of key reported on line
+// (0: no line): at the value of the wrong type, or at the element of the
+// wrong type in an array value (written on one line or several); at the
+// key's value when the type cannot be told, and at the line alone when
+// the key is not found there.
+func (ix *Index) mismatch(key string, line int, msg string) diag.Pos {
+	var found []entry
+	for _, e := range ix.entries {
+		if e.path == key && (line == 0 || e.line == line) {
+			found = append(found, e)
+		}
+	}
+	if len(found) == 0 {
+		return diag.Pos{File: ix.file, Line: line}
+	}
+	at := func(e entry) diag.Pos { return diag.Pos{File: ix.file, Line: e.line, Col: e.valCol} }
+	if t := typeInMsg.FindStringSubmatch(msg); t != nil {
+		for _, e := range found {
+			if ix.literalType(e) == t[1] {
+				return at(e)
+			}
+			for _, it := range ix.items[elemKey{key, e.elem}] {
+				if ix.literalType(it) == t[1] {
+					return at(it)
+				}
+			}
+		}
+	}
+	return at(found[0])
+}
+
+// literalType names the type of the value that starts at e as the
+// decoder's messages do.
+func (ix *Index) literalType(e entry) string {
+	off := ix.lines[e.line-1] + e.valCol - 1
+	if off >= len(ix.src) {
+		return ""
+	}
+	v := ix.src[off:]
+	if end := strings.IndexAny(v, ",]}#\n"); end >= 0 {
+		v = v[:end]
+	}
+	v = strings.TrimSpace(v)
+	switch {
+	case v == "":
+		return ""
+	case v[0] == '"' || v[0] == '\'':
+		return "string"
+	case v[0] == '[':
+		return "[]any"
+	case v[0] == '{':
+		return "map[string]any"
+	case v == "true" || v == "false":
+		return "bool"
+	case len(v) >= 5 && (v[4] == '-' || v[2] == ':'):
+		return "time.Time"
+	case integer.MatchString(v):
+		return "int64"
+	}
+	return "float64"
 }
 
 func join(a, b string) string {
@@ -242,48 +268,6 @@ func join(a, b string) string {
 }
 
 func joinKey(parts []string) string { return strings.Join(parts, ".") }
-
-// splitKey splits a dotted TOML key, removing quotes and spaces.
-func splitKey(s string) []string {
-	var parts []string
-	var cur strings.Builder
-	quote := byte(0)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case quote != 0 && c == quote:
-			quote = 0
-		case quote != 0:
-			cur.WriteByte(c)
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '.':
-			parts = append(parts, cur.String())
-			cur.Reset()
-		case c == ' ' || c == '\t':
-		default:
-			cur.WriteByte(c)
-		}
-	}
-	return append(parts, cur.String())
-}
-
-func indexUnquoted(s string, want byte) int {
-	quote := byte(0)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case quote != 0 && c == quote:
-			quote = 0
-		case quote != 0:
-		case c == '"' || c == '\'':
-			quote = c
-		case c == want:
-			return i
-		}
-	}
-	return -1
-}
 
 // ArrayKeys lists, in order of appearance, the keys set directly inside the
 // elements of the array of tables named table.
@@ -340,4 +324,70 @@ func ReadFile(fsys fs.FS, file string) ([]byte, error) {
 	}
 	defer f.Close()
 	return io.ReadAll(io.LimitReader(f, MaxBytes+1))
+}
+
+// TextStart returns where the text of the string value at path begins:
+// just past the opening quote, or at the start of the next line when the
+// opening quotes of a multi-line string end their line (TOML drops that
+// newline). It is the value's position when that is not a string.
+func (ix *Index) TextStart(path ...string) diag.Pos {
+	return ix.textStart(ix.Value(path...))
+}
+
+// ElemTextStart is TextStart for key in element elem of the array of
+// tables (or of inline tables) named table.
+func (ix *Index) ElemTextStart(table string, elem int, key string) diag.Pos {
+	return ix.textStart(ix.ElemValue(table, elem, key))
+}
+
+func (ix *Index) textStart(p diag.Pos) diag.Pos {
+	if p.Line < 1 || p.Col < 1 {
+		return p
+	}
+	line := ix.Line(p.Line)
+	if p.Col > len(line) {
+		return p
+	}
+	rest := line[p.Col-1:]
+	for _, q := range []string{`"""`, "'''"} {
+		if rest == q {
+			return diag.Pos{File: p.File, Line: p.Line + 1, Col: 1}
+		}
+		if strings.HasPrefix(rest, q) {
+			p.Col += len(q)
+			return p
+		}
+	}
+	if rest[0] == '"' || rest[0] == '\'' {
+		p.Col++
+	}
+	return p
+}
+
+// Within returns the position of byte off of a text that begins at start
+// (a TextStart): on start's line, or on a later line of a multi-line
+// string.
+func Within(start diag.Pos, text string, off int) diag.Pos {
+	if start.Col < 1 {
+		return start
+	}
+	line, col := diag.LineCol([]byte(text), off)
+	if line == 1 {
+		start.Col += col - 1
+	} else {
+		start.Line, start.Col = start.Line+line-1, col
+	}
+	return start
+}
+
+// NoReference refuses a reference ({{fig …}} and the like) in a string
+// value that is shown as it is: it would be printed literally. The error,
+// of the given kind, is at the {{; start is where the text begins (see
+// TextStart) and what names the value ("a series name").
+func NoReference(kind diag.Kind, text string, start diag.Pos, what string) error {
+	i := strings.Index(text, "{{")
+	if i < 0 {
+		return nil
+	}
+	return kind.Errorf(Within(start, text, i), "%s is shown as written: {{…}} is not expanded here (references work in chart titles, subtitles and sources, table captions, notes and headers, the email subject and the pages)", what)
 }

@@ -202,7 +202,8 @@ type decodeTarget struct {
 		File    string            `toml:"file"`
 		Columns map[string]string `toml:"columns"`
 	} `toml:"data"`
-	Height int `toml:"height"`
+	Height int      `toml:"height"`
+	Tags   []string `toml:"tags"`
 	Series []struct {
 		Name string `toml:"name"`
 		Y    string `toml:"y"`
@@ -271,7 +272,30 @@ func TestDecode(t *testing.T) {
 		{
 			name: "type mismatch in second array element",
 			src:  "[[series]]\nname = \"a\"\n[[series]]\nname = 3\n",
-			pos:  diag.Pos{File: file, Line: 4},
+			pos:  pos(4, 8),
+		},
+		{
+			name: "type mismatch in a multi-line inline array",
+			src:  "title = \"t\"\nheight = 3\ntags = [\n  \"a\",\n  # a comment, with \"quotes\" ] 3\n  \"b\", 3,\n]\n",
+			want: `s.toml:6:8: tags: incompatible types: TOML value has type int64; destination has type string`,
+			pos:  pos(6, 8),
+		},
+		{
+			name: "type mismatch in a multi-line inline table in an array",
+			src:  "series = [\n  { name = \"a\", y = \"v\" },\n  { name = \"b\",\n    y = 4 },\n]\n",
+			want: `s.toml:4:9: series.y: incompatible types: TOML value has type int64; destination has type string`,
+			pos:  pos(4, 9),
+		},
+		{
+			name: "type mismatch in the second inline table of a one-line array",
+			src:  "series = [{ name = \"a\" }, { name = 5 }]\n",
+			pos:  pos(1, 36),
+		},
+		{
+			name: "unknown key in a multi-line inline table in an array",
+			src:  "series = [\n  { name = \"a\" },\n  {\n    name = \"b\",\n    colour = \"red\",\n  },\n]\n",
+			want: `s.toml:5:5: unknown key "series.colour"`,
+			pos:  pos(5, 5),
 		},
 	}
 	for _, tt := range tests {
@@ -316,5 +340,61 @@ func TestDecodeMessages(t *testing.T) {
 	_, err = Decode(diag.Config, file, []byte("title = \"t\"\nheight = = 3\n"), &v)
 	if msg := err.Error(); !strings.HasPrefix(msg, "s.toml:2:10: ") || strings.Contains(msg, "toml: ") {
 		t.Errorf("syntax error = %q, want it to start with s.toml:2:10: and no library prefix", msg)
+	}
+}
+
+// Inline arrays and inline tables written over several lines: every key
+// and every element is found at its own line and column, and text in
+// strings and comments is not taken for one.
+func TestMultiLineInline(t *testing.T) {
+	src := strings.Join([]string{
+		`columns = [`,                           // 1
+		`  "customer",   # a comment ] { x = 1`, // 2
+		`  "monthly_spend_usd", "share",`,       // 3
+		`]`,                                     // 4
+		`series = [`,                            // 5
+		`  { name = "Spend", y = "spend" },`,    // 6
+		`  {`,                                   // 7
+		`    name = "Share, ] }",`,              // 8
+		`    y = 'share',`,                      // 9
+		`    format = "percent" },`,             // 10
+		`]`,                                     // 11
+		`join = {`,                              // 12
+		`  table = "customers",`,                // 13
+		`  on = """customer"""`,                 // 14
+		`}`,                                     // 15
+		`height = 3`,                            // 16
+	}, "\n")
+	var v map[string]any
+	if _, err := toml.Decode(src, &v); err != nil {
+		t.Fatalf("the source must be valid TOML: %v", err)
+	}
+	ix := New(file, []byte(src))
+	for _, c := range []struct {
+		what      string
+		got, want diag.Pos
+	}{
+		{"columns[0]", ix.Item(0, "columns"), pos(2, 3)},
+		{"columns[1]", ix.Item(1, "columns"), pos(3, 3)},
+		{"columns[2]", ix.Item(2, "columns"), pos(3, 24)},
+		{"columns[3]", ix.Item(3, "columns"), nowhere},
+		{"series[1]", ix.Item(1, "series"), pos(7, 3)},
+		{"series 0 y", ix.ElemValue("series", 0, "y"), pos(6, 25)},
+		{"series 1 name", ix.ElemValue("series", 1, "name"), pos(8, 12)},
+		{"series 1 y", ix.ElemValue("series", 1, "y"), pos(9, 9)},
+		{"series 1 format key", ix.Key("series", "format"), pos(10, 5)},
+		{"series 1 format", ix.ElemValue("series", 1, "format"), pos(10, 14)},
+		{"series 0 format", ix.ElemValue("series", 0, "format"), nowhere},
+		{"join.on", ix.Value("join", "on"), pos(14, 8)},
+		{"join.table", ix.Key("join", "table"), pos(13, 3)},
+		{"height", ix.Value("height"), pos(16, 10)},
+		{"x in a comment", ix.Key("columns", "x"), nowhere},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s at %v, want %v", c.what, c.got, c.want)
+		}
+	}
+	if got, want := ix.ArrayKeys("series"), []string{"name", "y", "name", "y", "format"}; !slices.Equal(got, want) {
+		t.Errorf("ArrayKeys(series) = %q, want %q", got, want)
 	}
 }

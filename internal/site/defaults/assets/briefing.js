@@ -46,18 +46,28 @@
     while (i < UNITS.length - 1 && v >= UNITS[i + 1][0]) i++;
     return i;
   }
-  // compact: one decimal below ten units, none above; a value that rounds
-  // up to 1000 units moves up a unit.
+  // compact: three significant figures in the largest unit reached,
+  // trailing zeros dropped (4.26M, 47.5M, 20M); whole units below a
+  // thousand; a value that rounds up to 1000 units moves up a unit.
+  // Divisors are exact (div / 100), as on the Go side, so ties round alike.
   function compact(v) {
     for (var i = unitOf(v); ; i++) {
       var div = UNITS[i][0];
       var s = fixed(v / div, 0);
-      if (v / div < 10 && i > 0) {
-        s = fixed(v / (div / 10), 1);
-        if (s === "10.0") s = "10";
+      if (i > 0) {
+        var x = v / div, d = x < 10 ? 2 : x < 100 ? 1 : 0;
+        s = trimZeros(fixed(v / (div / Math.pow(10, d)), d));
       }
       if (parseFloat(s) < 1000 || i === UNITS.length - 1) return [s, UNITS[i][1]];
     }
+  }
+  function trimZeros(s) {
+    return s.indexOf(".") < 0 ? s : s.replace(/0+$/, "").replace(/\.$/, "");
+  }
+  // hasCents: a non-zero fraction at hundredths; none from 2^53 hundredths.
+  function hasCents(v) {
+    var h = Math.abs(v) * 100;
+    return h < 9007199254740992 && Math.round(h) % 100 !== 0;
   }
   function compactFixed(v, d) {
     for (var i = unitOf(v); ; i++) {
@@ -81,7 +91,7 @@
         s = this.local(c[0]) + c[1];
         return sign(v, c[0]) + symbol(this.cur) + s;
       case "money_full":
-        s = this.grouped(Math.abs(v), Math.max(d, 0));
+        s = this.grouped(Math.abs(v), d >= 0 ? d : hasCents(v) ? 2 : 0);
         return sign(v, s) + symbol(this.cur) + s;
       case "percent":
         s = this.trimmed(Math.abs(v) * 100, d, 1);

@@ -1,0 +1,8 @@
+//go:build !unix
+
+package render
+
+import "time"
+
+// ProcessCPU is not measured here: benchmarks report 0 ms of CPU.
+func ProcessCPU() time.Duration { return 0 }
