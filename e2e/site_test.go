@@ -22,10 +22,7 @@ import (
 	"github.com/briefing-dev/briefing/internal/build"
 	"github.com/briefing-dev/briefing/internal/chartimage"
 	"github.com/briefing-dev/briefing/internal/config"
-<<<<<<< HEAD
 	"github.com/briefing-dev/briefing/internal/email"
-=======
->>>>>>> main
 	"github.com/briefing-dev/briefing/internal/site"
 	"github.com/briefing-dev/briefing/internal/table"
 )
