@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"image/png"
 	"net/http"
 	"net/http/httptest"
@@ -8,6 +9,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -79,6 +82,10 @@ func TestEmailRendering(t *testing.T) {
 		{"desktop", 800, []chromedp.Action[chromedp.Void]{chromedp.EmulateViewport(800, 1000), colorScheme("light")}},
 		{"phone", 375, []chromedp.Action[chromedp.Void]{chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile), colorScheme("light")}},
 		{"dark", 640, []chromedp.Action[chromedp.Void]{chromedp.EmulateViewport(640, 1000), colorScheme("dark")}},
+		// A client that darkens mail itself, as Gmail's apps do: the
+		// browser's own forced dark mode, which repaints colours but not
+		// images. The frame must hold; the screenshot shows the charts.
+		{"forced-dark", 640, []chromedp.Action[chromedp.Void]{chromedp.EmulateViewport(640, 1000), colorScheme("light"), forceDark}},
 	}
 	for _, v := range views {
 		t.Run(v.name, func(t *testing.T) {
@@ -86,10 +93,14 @@ func TestEmailRendering(t *testing.T) {
 			tb.use(t)
 			got := eval[emailLayout](t, tb, "the email's layout", emailLayoutJS)
 			checkEmailFrame(t, v.width, got)
-			if v.name == "dark" {
+			switch v.name {
+			case "dark":
 				checkEmailDark(t, got)
-			} else if l := rgbLuminance(t, got.Paper); l < 0.9 {
-				t.Errorf("in light mode the column is %s, want white", got.Paper)
+			case "forced-dark": // computed styles stay light: the browser repaints
+			default:
+				if l := rgbLuminance(t, got.Paper); l < 0.9 {
+					t.Errorf("in light mode the column is %s, want white", got.Paper)
+				}
 			}
 			saveScreenshot(t, tb, v.name)
 			checkClean(t, tb, srv)
@@ -147,6 +158,13 @@ func checkEmailDark(t *testing.T, got emailLayout) {
 		t.Errorf("in dark mode the charts sit on %s, want white", got.Panel)
 	}
 }
+
+// forceDark turns on the browser's automatic dark mode for the tab.
+var forceDark = chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
+	on := true
+	_, err := cdp.Call(ctx, tgt, emulation.SetAutoDarkModeOverride, emulation.SetAutoDarkModeOverrideParams{Enabled: &on})
+	return err
+})
 
 // saveScreenshot writes the whole page to $BRIEFING_EMAIL_SCREENSHOTS/NAME.png
 // when that is set.
