@@ -101,7 +101,7 @@ type Result struct {
 	Files    site.Files              // the output, when Options.Output is nil
 	Tables   map[string]*table.Table // loaded tables and query results
 	Charts   map[string]*chart.Chart // every chart placed, by name (one row's binding for per-row charts)
-	Pages    int                     // pages from content files
+	Pages    int                     // pages from content files and sections' index pages
 	RowPages int                     // pages made per row
 	Warnings []*diag.Error           // problems shown with a fallback; errors under --strict
 	// SitePages are the prepared pages, for other editions (email).
@@ -187,7 +187,7 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := site.Input{Config: cfg, Pages: pages, ECharts: ship, Funcs: template.FuncMap{"fig": set.Figures.Show}, Workers: opt.Workers}
+	in := site.Input{Config: cfg, Pages: pages, Nav: set.Nav, ECharts: ship, Funcs: template.FuncMap{"fig": set.Figures.Show}, Workers: opt.Workers}
 	if cfg.GeneratedAt {
 		now := time.Now
 		if opt.Now != nil {
@@ -207,7 +207,7 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 		r.Warnings = append(r.Warnings, diag.Config.Errorf(cfg.Pos("cache", "dir"), "%v; chart images were drawn without it", r.Images.Problem()))
 	}
 	for _, p := range pages {
-		if p.InNav {
+		if p.InNav || p.Section != "" || p.List != nil {
 			r.Pages++
 		} else {
 			r.RowPages++

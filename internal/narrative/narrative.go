@@ -169,20 +169,48 @@ func (d *Doc) frontMatter(src []byte) ([]byte, error) {
 // position turns the byte offsets the parsers left in reference nodes
 // into positions, and lists the charts placed.
 func (d *Doc) position() {
-	for _, r := range d.Refs() {
-		sp := r.RefSpan()
-		sp.At, sp.Open = d.pos(sp.At.Col), d.pos(sp.Open.Col)
+	for _, r := range refs(d.root) {
+		d.positionRef(r)
 		if c, ok := r.(*ChartRef); ok {
 			d.Charts = append(d.Charts, c.Name)
 		}
 	}
 }
 
+func (d *Doc) positionRef(r Ref) {
+	sp := r.RefSpan()
+	sp.At, sp.Open = d.pos(sp.At.Col), d.pos(sp.Open.Col)
+}
+
+// Release drops the parsed tree and keeps the source; Render then parses
+// the markdown again, into a tree of its own. A large site releases each
+// page's tree once the page is bound (package page), so that it never
+// holds every page's tree at once. Refs and Links are for before Release.
+func (d *Doc) Release() { d.root = nil }
+
+// tree is the parsed markdown: the one Parse made, or after Release a new
+// one (not kept, so that pages render concurrently).
+func (d *Doc) tree() ast.Node {
+	if d.root != nil {
+		return d.root
+	}
+	root := parseMarkdown(d.src, parser.NewContext())
+	for _, r := range refs(root) {
+		d.positionRef(r)
+	}
+	return root
+}
+
 // Refs lists the document's references in the order they are written.
 // Code shows the syntax as text: it holds none.
-func (d *Doc) Refs() []Ref {
+func (d *Doc) Refs() []Ref { return refs(d.root) }
+
+func refs(root ast.Node) []Ref {
 	var refs []Ref
-	_ = ast.Walk(d.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if root == nil {
+		return nil
+	}
+	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if r, ok := n.(Ref); ok && entering {
 			refs = append(refs, r)
 		}
@@ -212,6 +240,9 @@ type Link struct {
 // Links lists the document's links in the order they are written.
 func (d *Doc) Links() []Link {
 	var links []Link
+	if d.root == nil {
+		return nil
+	}
 	_ = ast.Walk(d.root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if l, ok := n.(*ast.Link); ok && entering {
 			links = append(links, Link{Dest: string(l.Destination), Pos: d.pos(l.Pos())})
@@ -262,7 +293,7 @@ func (l lineIndex) lineCol(off int) (line, col int) {
 // and inline reference i shows texts[i], escaped.
 func (d *Doc) Render(w io.Writer, block BlockFunc, texts []string) error {
 	rw := &refWriter{BufWriter: bufio.NewWriter(w), block: block, text: texts}
-	if err := markdown.Renderer().Render(rw, d.src, d.root); err != nil {
+	if err := markdown.Renderer().Render(rw, d.src, d.tree()); err != nil {
 		return positioned(diag.Pos{File: d.File}, err)
 	}
 	return nil

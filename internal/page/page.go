@@ -19,6 +19,11 @@
 //   - lists its markdown links, resolved against the page's path, with
 //     their positions, for CheckLinks.
 //
+// Every folder under content/ is a section with an index page listing its
+// pages and subsections, and the top bar (Set.Nav) lists only the
+// top-level pages and sections, at most MaxNav: what a page carries for
+// navigation does not grow with the number of pages (section.go).
+//
 // Figures shows figures outside pages: templates ({{fig "name"}}) and the
 // email subject read it.
 package page
@@ -46,12 +51,19 @@ type Page struct {
 	Path        string // output path, e.g. "customers.html"
 	Title       string // front-matter title with its references resolved
 	Description string
-	InNav       bool                       // listed in the navigation
+	InNav       bool                       // made from a content file, not per row: sections list it
 	Text        []string                   // text of the document's inline references, by slot
 	Charts      map[string]*chart.Chart    // the charts this page places, bound to its row if it has one
 	Tables      map[string]*tableview.View // the tables this page places
 	Lists       map[string][]Link          // for {{pages NAME}}: the pages made from NAME.md
 	Links       []Href                     // the links written in the page's markdown
+	// Section is, for a section's index page, the folder it indexes ("a/b").
+	Section string
+	// List is what an index page lists below its text: the section's pages
+	// and subsections (see section.go).
+	List []Link
+	// Crumbs are the sections above the page, outermost first.
+	Crumbs []Link
 }
 
 // Link is a link to a page, with a site-relative path.
@@ -80,6 +92,9 @@ type Input struct {
 type Set struct {
 	Pages   []Page
 	Figures Figures
+	// Nav is the top bar: the top-level pages and sections, at most
+	// MaxNav and a link to the page that lists them all.
+	Nav []Link
 }
 
 // parse reads one content file; tests count its calls.
@@ -91,9 +106,26 @@ type source struct {
 	each   *table.Table // for a file made per row
 	title  narrative.Text
 	desc   narrative.Text
-	inline []narrative.Inline
-	blocks []narrative.Block
+	inline []narrative.Inline // nil once the tree is released
+	blocks []narrative.Block  // nil once the tree is released
+	lists  []listRef          // its {{pages NAME}}
+	pages  []Page             // the pages made from it
+	err    error              // why its pages could not be made
 }
+
+// listRef is a {{pages NAME}}, kept apart from the tree.
+type listRef struct {
+	name string
+	at   diag.Pos
+}
+
+// KeepTrees is how many content files a site may have and still keep
+// every page's parsed markdown from the check to the render. A site with
+// more releases each page's tree once the page is bound, and the page's
+// markdown is parsed again when it is rendered (narrative.Doc.Release):
+// memory then stays flat in the number of pages, for a little more CPU.
+// Files made per row keep their tree, which all their pages share.
+const KeepTrees = 500
 
 // Prepare reads content/**/*.md from fsys and prepares every page.
 func Prepare(fsys fs.FS, in Input) (*Set, error) {
@@ -106,69 +138,55 @@ func Prepare(fsys fs.FS, in Input) (*Set, error) {
 	var pages []Page
 	var from []int // the source of each page
 	for i, s := range srcs {
-		if s.each == nil {
-			p, err := r.page(s, Path(s.doc.File), nil)
-			if err != nil {
-				return nil, err
+		if s.err != nil {
+			return nil, s.err
+		}
+		if s.each != nil {
+			name := collectionName(s.doc.File)
+			for _, p := range s.pages {
+				collections[name] = append(collections[name], Link{Title: p.Title, Path: p.Path})
 			}
-			p.InNav = true
-			pages, from = append(pages, p), append(from, i)
-			continue
 		}
-		rows, err := r.rowPages(s)
-		if err != nil {
-			return nil, err
-		}
-		name := collectionName(s.doc.File)
-		for _, p := range rows {
-			collections[name] = append(collections[name], Link{Title: p.Title, Path: p.Path})
-		}
-		pages = append(pages, rows...)
-		for range rows {
+		pages = append(pages, s.pages...)
+		for range s.pages {
 			from = append(from, i)
 		}
 	}
 	for i := range pages {
-		if err := listCollections(&pages[i], srcs[from[i]].blocks, collections); err != nil {
+		if err := listCollections(&pages[i], srcs[from[i]].lists, collections); err != nil {
 			return nil, err
 		}
 	}
-	return &Set{Pages: pages, Figures: Figures{fm: in.Format, figs: in.Figures}}, nil
+	pages, nav := addSections(pages, srcs, from)
+	return &Set{Pages: pages, Figures: Figures{fm: in.Format, figs: in.Figures}, Nav: nav}, nil
 }
 
 // readContent parses and checks every content file, leaving drafts out,
 // ordered by front-matter order, then path. Files are independent: every
 // bad one is reported.
 func (r *resolver) readContent(fsys fs.FS) ([]source, error) {
+	files, err := contentFiles(fsys)
+	if err != nil {
+		return nil, err
+	}
+	release := len(files) > KeepTrees
 	var srcs []source
 	var errs []error
-	err := fs.WalkDir(fsys, "content", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) && p == "content" {
-				return diag.Content.Errorf(diag.Pos{File: "content"}, "no content folder: a briefing needs at least content/index.md")
-			}
-			return err
-		}
-		if d.IsDir() || path.Ext(p) != ".md" {
-			return nil
-		}
+	for _, p := range files {
 		b, err := fs.ReadFile(fsys, p)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		s, err := r.source(p, b)
 		switch {
 		case err != nil && !diag.IsSource(err):
-			return err
+			return nil, err
 		case err != nil:
 			errs = append(errs, err)
 		case !s.doc.Meta.Draft:
+			r.makePages(&s, release)
 			srcs = append(srcs, s)
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 	if err := diag.Join(errs...); err != nil {
 		return nil, err
@@ -184,6 +202,49 @@ func (r *resolver) readContent(fsys fs.FS) ([]source, error) {
 		return a.File < b.File
 	})
 	return srcs, nil
+}
+
+// contentFiles lists content/**/*.md.
+func contentFiles(fsys fs.FS) ([]string, error) {
+	var files []string
+	err := fs.WalkDir(fsys, "content", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && p == "content" {
+				return diag.Content.Errorf(diag.Pos{File: "content"}, "no content folder: a briefing needs at least content/index.md")
+			}
+			return err
+		}
+		if !d.IsDir() && path.Ext(p) == ".md" {
+			files = append(files, p)
+		}
+		return nil
+	})
+	return files, err
+}
+
+// makePages makes the pages of a checked source: its page, or a page per
+// row. With release, a source of one page then lets its tree go.
+func (r *resolver) makePages(s *source, release bool) {
+	for _, b := range s.blocks {
+		if n, ok := b.(*narrative.PagesRef); ok {
+			s.lists = append(s.lists, listRef{n.Name, n.At})
+		}
+	}
+	if s.each != nil {
+		s.pages, s.err = r.rowPages(*s)
+		return
+	}
+	p, err := r.page(*s, Path(s.doc.File), nil)
+	if err != nil {
+		s.err = err
+		return
+	}
+	p.InNav = true
+	s.pages = []Page{p}
+	if release {
+		s.doc.Release()
+		s.inline, s.blocks = nil, nil
+	}
 }
 
 // source parses one content file, once, and checks its references.

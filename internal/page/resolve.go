@@ -359,20 +359,16 @@ func (r *resolver) rowPages(s source) ([]Page, error) {
 
 // listCollections checks the page's {{pages NAME}} references and gives it
 // the links.
-func listCollections(p *Page, blocks []narrative.Block, collections map[string][]Link) error {
-	for _, ref := range blocks {
-		n, ok := ref.(*narrative.PagesRef)
+func listCollections(p *Page, lists []listRef, collections map[string][]Link) error {
+	for _, n := range lists {
+		links, ok := collections[n.name]
 		if !ok {
-			continue
-		}
-		links, ok := collections[n.Name]
-		if !ok {
-			return diag.Content.Errorf(n.At, "no pages are made per row from %q (want the name of a content file with each = TABLE, such as %s)", n.Name, strings.Join(slices.Sorted(maps.Keys(collections)), ", "))
+			return diag.Content.Errorf(n.at, "no pages are made per row from %q (want the name of a content file with each = TABLE, such as %s)", n.name, strings.Join(slices.Sorted(maps.Keys(collections)), ", "))
 		}
 		if p.Lists == nil {
 			p.Lists = map[string][]Link{}
 		}
-		p.Lists[n.Name] = links
+		p.Lists[n.name] = links
 	}
 	return nil
 }

@@ -1,7 +1,8 @@
 // Package query makes every loaded table queryable with SQL at build time.
 //
 // Tables are copied into an in-memory SQLite database (modernc.org/sqlite:
-// pure Go, no server, no cgo). Numbers, money and percentages are stored as
+// pure Go, no server, no cgo) when a query or figure first reads them, so
+// tables that only charts and pages use cost nothing here. Numbers, money and percentages are stored as
 // REAL; dates, months and quarters as sortable text (2022-03-31, 2022-03,
 // 2024-Q2), so `WHERE month = '2022-03'` and `MAX(month)` read naturally.
 //
@@ -42,23 +43,31 @@ import (
 const Dir = "queries"
 
 // DB is an in-memory database holding the loaded tables.
+//
+// A table is copied into SQLite only when a query first reads it (a name
+// after FROM or JOIN, or one SQLite reports missing): a briefing whose
+// SQL reads two of its twenty tables copies two.
 type DB struct {
-	db    *sql.DB
-	kinds map[string]table.Kind // column name → kind, from every table loaded
-	cols  map[string][]string   // lower-case table name → its columns, for errors
-	names []string              // the tables, in the order they were added
-	lim   Limits
-	rows  int // rows in the tables added, for the default timeout
+	db     *sql.DB
+	kinds  map[string]table.Kind // column name → kind, from every table given
+	cols   map[string][]string   // lower-case table name → its columns, for errors
+	names  []string              // the tables, in the order they were added
+	lim    Limits
+	rows   int                     // rows in the tables added, for the default timeout
+	tables map[string]*table.Table // by lower-case name: given, not yet copied
+	given  map[string]bool         // lower-case names of every table given
+	copied int                     // tables copied into SQLite, for tests
 }
 
-// Open copies tables into a fresh in-memory database.
+// Open makes a fresh in-memory database for tables; each is copied in
+// when a query first reads it.
 func Open(tables map[string]*table.Table) (*DB, error) {
 	db, err := sql.Open("sqlite", ":memory:")
 	if err != nil {
 		return nil, err
 	}
 	db.SetMaxOpenConns(1) // one connection: one in-memory database
-	d := &DB{db: db, kinds: map[string]table.Kind{}, cols: map[string][]string{}}
+	d := &DB{db: db, kinds: map[string]table.Kind{}, cols: map[string][]string{}, tables: map[string]*table.Table{}, given: map[string]bool{}}
 	if err := d.SetLimits(DefaultLimits); err != nil {
 		db.Close()
 		return nil, err
@@ -75,8 +84,67 @@ func Open(tables map[string]*table.Table) (*DB, error) {
 // Close releases the database.
 func (d *DB) Close() error { return d.db.Close() }
 
-// Add copies one table into the database.
+// Add makes one more table available to queries. SQL does not tell
+// names apart by case: a second table called like the first, in any case,
+// is an error.
 func (d *DB) Add(t *table.Table) error {
+	key := strings.ToLower(t.Name)
+	if d.given[key] {
+		return fmt.Errorf("table %q: a table of that name (SQL ignores case) is already there", t.Name)
+	}
+	d.given[key] = true
+	for _, c := range t.Columns {
+		if _, seen := d.kinds[c.Name]; !seen {
+			d.kinds[c.Name] = c.Kind
+		}
+	}
+	d.tables[key] = t
+	d.cols[key] = t.ColumnNames()
+	d.names = append(d.names, t.Name)
+	d.rows += len(t.Rows)
+	return nil
+}
+
+// need copies into SQLite the given tables that sqlText reads.
+func (d *DB) need(sqlText string) error {
+	for _, name := range tableRefs(sqlText) {
+		if err := d.copyIn(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// copyIn copies the table called name (any case), once; a name that is
+// no given table (an alias, a CTE, a table already copied) is left alone.
+func (d *DB) copyIn(name string) error {
+	t, ok := d.tables[strings.ToLower(name)]
+	if !ok {
+		return nil
+	}
+	delete(d.tables, strings.ToLower(name))
+	d.copied++
+	return d.copyTable(t)
+}
+
+// missingTable is how SQLite names a table it does not have.
+var missingTable = regexp.MustCompile(`no such table: (?:main\.)?"?([^"\s]+)"?`)
+
+// copyMissing copies in the table err says is missing, and reports
+// whether it did: the query can then be run again.
+func (d *DB) copyMissing(err error) (bool, error) {
+	m := missingTable.FindStringSubmatch(err.Error())
+	if m == nil {
+		return false, nil
+	}
+	if _, ok := d.tables[strings.ToLower(m[1])]; !ok {
+		return false, nil
+	}
+	return true, d.copyIn(m[1])
+}
+
+// copyTable creates t in SQLite and inserts its rows.
+func (d *DB) copyTable(t *table.Table) error {
 	cols := make([]string, len(t.Columns))
 	marks := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
@@ -86,12 +154,7 @@ func (d *DB) Add(t *table.Table) error {
 		}
 		cols[i] = quoteIdent(c.Name) + " " + typ
 		marks[i] = "?"
-		if _, seen := d.kinds[c.Name]; !seen {
-			d.kinds[c.Name] = c.Kind
-		}
 	}
-	d.cols[strings.ToLower(t.Name)] = t.ColumnNames()
-	d.names = append(d.names, t.Name)
 	tx, err := d.db.Begin()
 	if err != nil {
 		return err
@@ -114,7 +177,6 @@ func (d *DB) Add(t *table.Table) error {
 			return fmt.Errorf("table %q: %w", t.Name, err)
 		}
 	}
-	d.rows += len(t.Rows)
 	return tx.Commit()
 }
 
@@ -150,11 +212,10 @@ func (d *DB) Run(src Source) (*table.Table, error) {
 	// A query reads: with query_only, a DELETE or CREATE in a query file
 	// (or a second statement after the SELECT) fails instead of changing
 	// what later queries and figures see.
-	if _, err := d.db.Exec("PRAGMA query_only = 1"); err != nil {
+	if err := d.need(src.SQL); err != nil {
 		return nil, err
 	}
-	defer d.db.Exec("PRAGMA query_only = 0")
-	names, raw, err := d.fetch(src)
+	names, raw, err := d.readOnly(src)
 	if err != nil {
 		return nil, err
 	}
@@ -181,6 +242,31 @@ func (d *DB) Run(src Source) (*table.Table, error) {
 		t.Append(vals)
 	}
 	return t, nil
+}
+
+// readOnly fetches src with query_only set; when SQLite names a given
+// table the references missed (in a form tableRefs does not read), it is
+// copied in and the query run again.
+func (d *DB) readOnly(src Source) ([]string, [][]any, error) {
+	for {
+		if _, err := d.db.Exec("PRAGMA query_only = 1"); err != nil {
+			return nil, nil, err
+		}
+		names, raw, err := d.fetch(src)
+		if _, err := d.db.Exec("PRAGMA query_only = 0"); err != nil {
+			return nil, nil, err
+		}
+		if err == nil {
+			return names, raw, nil
+		}
+		again, cerr := d.copyMissing(err)
+		if cerr != nil {
+			return nil, nil, cerr
+		}
+		if !again {
+			return nil, nil, err
+		}
+	}
 }
 
 // fetch runs src within the limits and returns its column names and rows.

@@ -6,7 +6,10 @@
 // table.html, pages.html) is taken from the defaults built into the binary.
 // base.html is the layout and is executed for every page; chart.html,
 // table.html and pages.html draw a {{chart}}, a {{table}} and a {{pages}}
-// placed in the prose. All links are relative to the page, so
+// placed in the prose; pages.html also lists a section's pages on its
+// index page. Every page gets the same top bar (Input.Nav, a few links:
+// see package page on sections) and its breadcrumbs, so a page's size
+// does not grow with the site. All links are relative to the page, so
 // the output works under any base path, on any static host, and from disk.
 package site
 
@@ -102,8 +105,10 @@ type Link = page.Link
 
 // Input is everything Render needs.
 type Input struct {
-	Config  *config.Site
-	Pages   []Page
+	Config *config.Site
+	Pages  []Page
+	// Nav is the top bar (page.Set.Nav): the same few links on every page.
+	Nav     []Link
 	ECharts []byte // echarts.min.js to copy into assets/, unless the config opts in to a CDN; nil: none (a site without charts)
 	// Funcs replace the template functions declared by FuncNames.
 	Funcs template.FuncMap
@@ -122,8 +127,9 @@ var FuncNames = []string{"fig"}
 type PageData struct {
 	Site             *config.Site
 	Page             PageInfo
-	Nav              []NavItem
-	Root             string // relative prefix to the site root: "" or "../" …
+	Nav              []NavItem // the top bar: top-level pages and sections (at most page.MaxNav, then a link to the rest)
+	Crumbs           []NavItem // the sections above this page, outermost first
+	Root             string    // relative prefix to the site root: "" or "../" …
 	Content          template.HTML
 	HasCharts        bool
 	Canonical        string // absolute URL of the page, when site.toml gives base_url
@@ -143,7 +149,8 @@ type PageInfo struct {
 type NavItem struct {
 	Title   string
 	URL     string
-	Current bool
+	Current bool // the link is to this page
+	Within  bool // the link is to a section this page is in
 }
 
 // ChartData is what chart.html sees.
@@ -310,16 +317,17 @@ func renderPage(t *template.Template, in Input, p Page) ([]byte, error) {
 			}
 			return t.ExecuteTemplate(w, "table.html", v)
 		case *narrative.PagesRef:
-			var links []NavItem
-			for _, l := range p.Lists[r.Name] {
-				links = append(links, NavItem{Title: l.Title, URL: relative(p.Path, l.Path)})
-			}
-			return t.ExecuteTemplate(w, "pages.html", links)
+			return t.ExecuteTemplate(w, "pages.html", navItems(p, p.Lists[r.Name]))
 		}
 		return fmt.Errorf("unknown block %T", r)
 	}
 	if err := p.Doc.Render(&body, block, p.Text); err != nil {
 		return nil, execError(err)
+	}
+	if len(p.List) > 0 {
+		if err := t.ExecuteTemplate(&body, "pages.html", navItems(p, p.List)); err != nil {
+			return nil, execError(err)
+		}
 	}
 	data := PageData{
 		Site:       in.Config,
@@ -336,11 +344,7 @@ func renderPage(t *template.Template, in Input, p Page) ([]byte, error) {
 	if u := in.Config.Assets.EChartsURL; u != "" {
 		data.EChartsSrc, data.EChartsIntegrity = u, in.Config.Assets.EChartsIntegrity
 	}
-	for _, q := range in.Pages {
-		if q.InNav {
-			data.Nav = append(data.Nav, NavItem{Title: q.Title, URL: relative(p.Path, q.Path), Current: q.Path == p.Path})
-		}
-	}
+	data.Nav, data.Crumbs = navItems(p, in.Nav), navItems(p, p.Crumbs)
 	var b bytes.Buffer
 	if err := t.ExecuteTemplate(&b, "base.html", data); err != nil {
 		return nil, execError(err)
@@ -361,6 +365,22 @@ func templateName(msg string) string {
 		return msg[:i+len(".html")]
 	}
 	return "base.html"
+}
+
+// navItems links the pages in ls from page p.
+func navItems(p Page, ls []Link) []NavItem {
+	items := make([]NavItem, len(ls))
+	for i, l := range ls {
+		items[i] = NavItem{Title: l.Title, URL: relative(p.Path, l.Path), Current: l.Path == p.Path, Within: within(p.Path, l.Path)}
+	}
+	return items
+}
+
+// within reports whether the page at p lies in the section whose index
+// page is at index (a/index.html holds a/b.html and a/c/d.html).
+func within(p, index string) bool {
+	dir, ok := strings.CutSuffix(index, "/index.html")
+	return ok && p != index && strings.HasPrefix(p, dir+"/")
 }
 
 // relative returns the link from page from to page to.

@@ -156,6 +156,7 @@ func siteInput(t *testing.T, assets string) Input {
 			p.Charts[name] = charts[name]
 		}
 		in.Pages = append(in.Pages, p)
+		in.Nav = append(in.Nav, Link{Title: p.Title, Path: p.Path})
 	}
 	return in
 }

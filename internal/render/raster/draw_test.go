@@ -8,9 +8,9 @@ import (
 	"image/color"
 	"image/png"
 	"math"
+	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/briefing-dev/briefing/internal/render/fonts"
 )
@@ -387,24 +387,32 @@ func TestMalformed(t *testing.T) {
 }
 
 func TestLimits(t *testing.T) {
-	limit := func(what, svg string, scale float64) {
+	// Work is bounded by counts, not time: the bytes each call allocates,
+	// against what the limit it meets allows (a canvas is 4 bytes a pixel,
+	// and a few masks and layers may be made beside it; parsing costs a
+	// little per element, flattening a little per point).
+	canvas := func(w, h int, scale float64) uint64 {
+		return 16 * 4 * uint64(float64(w)*scale) * uint64(float64(h)*scale)
+	}
+	const base = 4 << 20
+	limit := func(what, svg string, scale float64, max uint64) {
 		t.Helper()
-		start := time.Now()
-		_, err := Rasterize([]byte(svg), scale)
+		var err error
+		n := allocated(func() { _, err = Rasterize([]byte(svg), scale) })
 		if !errors.Is(err, ErrLimit) {
 			t.Errorf("%s: error %v, want ErrLimit", what, err)
 		}
-		if d := time.Since(start); d > 5*time.Second {
-			t.Errorf("%s took %v", what, d)
+		if max += base + 4*uint64(len(svg)); n > max {
+			t.Errorf("%s allocated %d bytes before refusing, more than %d", what, n, max)
 		}
 	}
-	limit("canvas", `<svg width="3000" height="100"/>`, 2)
-	limit("elements", `<svg width="10" height="10">`+strings.Repeat("<g/>", MaxElements+1)+`</svg>`, 1)
-	limit("depth", `<svg width="10" height="10">`+strings.Repeat("<g>", MaxDepth+1)+strings.Repeat("</g>", MaxDepth+1)+`</svg>`, 1)
-	limit("work", `<svg width="1000" height="1000">`+strings.Repeat(`<rect width="1000" height="1000"/>`, 200)+`</svg>`, 1)
-	limit("points", `<svg width="10" height="10"><path d="M0 0`+strings.Repeat(" Q 1e6 1e6 0 1", 20000)+`" fill="#000"/></svg>`, 1)
+	limit("canvas", `<svg width="3000" height="100"/>`, 2, 0)
+	limit("elements", `<svg width="10" height="10">`+strings.Repeat("<g/>", MaxElements+1)+`</svg>`, 1, 1024*MaxElements)
+	limit("depth", `<svg width="10" height="10">`+strings.Repeat("<g>", MaxDepth+1)+strings.Repeat("</g>", MaxDepth+1)+`</svg>`, 1, 1024*MaxDepth)
+	limit("work", `<svg width="1000" height="1000">`+strings.Repeat(`<rect width="1000" height="1000"/>`, 200)+`</svg>`, 1, canvas(1000, 1000, 1))
+	limit("points", `<svg width="10" height="10"><path d="M0 0`+strings.Repeat(" Q 1e6 1e6 0 1", 20000)+`" fill="#000"/></svg>`, 1, 128*maxPoints)
 
-	// Hostile but within limits: quick and harmless.
+	// Hostile but within limits: harmless, and bounded the same way.
 	for what, svg := range map[string]string{
 		"far coordinates": `<svg width="100" height="100"><path d="M-1e12 -1e12L1e12 50L50 1e12Z" fill="#000"/></svg>`,
 		"fine dashes":     `<svg width="100" height="100"><path d="M0 50H1e7" stroke="#000" stroke-dasharray="0.001"/></svg>`,
@@ -414,13 +422,24 @@ func TestLimits(t *testing.T) {
 		"singular":        `<svg width="100" height="100"><rect transform="scale(0)" width="10" height="10"/><rect transform="matrix(1e308,0,0,1e308,0,0)" width="10" height="10"/></svg>`,
 		"overflow":        `<svg width="100" height="100"><path transform="scale(1e300)" d="M0 0L1e10 0L1e10 1e10Z M-1e300 0L1 1L0 1Z" fill="#000" stroke="#000"/><path d="M0 0L1e300 1e300L0 1e300Z" stroke="#000" stroke-width="1e15"/></svg>`,
 	} {
-		start := time.Now()
-		if _, err := Rasterize([]byte(svg), 1); err != nil {
+		var err error
+		n := allocated(func() { _, err = Rasterize([]byte(svg), 1) })
+		if err != nil {
 			t.Errorf("%s: %v", what, err)
 		}
-		if d := time.Since(start); d > 5*time.Second {
-			t.Errorf("%s took %v", what, d)
+		// Text is drawn as glyph outlines: a little per character.
+		if max := base + canvas(100, 100, 1) + 2048*uint64(len(svg)); n > max {
+			t.Errorf("%s allocated %d bytes, more than %d", what, n, max)
 		}
 	}
-	limit("deep clips", `<svg width="100" height="100"><clipPath id="c"><rect width="50" height="50"/></clipPath>`+strings.Repeat(`<g clip-path="url(#c)">`, maxClipDepth+2)+`<rect width="100" height="100"/>`+strings.Repeat("</g>", maxClipDepth+2)+`</svg>`, 1)
+	limit("deep clips", `<svg width="100" height="100"><clipPath id="c"><rect width="50" height="50"/></clipPath>`+strings.Repeat(`<g clip-path="url(#c)">`, maxClipDepth+2)+`<rect width="100" height="100"/>`+strings.Repeat("</g>", maxClipDepth+2)+`</svg>`, 1, maxClipDepth*canvas(100, 100, 1))
+}
+
+// allocated returns the bytes f allocates on the heap.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
 }
