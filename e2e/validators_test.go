@@ -80,6 +80,7 @@ func runVNU(t *testing.T, files []string) []vnuMessage {
 // TestVNU runs the Nu HTML checker over every page of the example, as
 // `briefing build` writes it, and over its email edition: no errors.
 func TestVNU(t *testing.T) {
+	tool(t, "java", vnuJar, requireVNU, installVNU) // before building: skip at once
 	b := exampleStaticSite(t)
 	mail := exampleEmail(t)
 	var files []string
@@ -96,7 +97,10 @@ func TestVNU(t *testing.T) {
 	// "non-document-error", counted above; a run that checked nothing
 	// would pass, so check that it reports a known error.
 	bad := filepath.Join(t.TempDir(), "bad.html")
-	os.WriteFile(bad, []byte(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="x-apple-disable-message-reformatting"><title>t</title></head><body></body></html>`), 0o644)
+	err := os.WriteFile(bad, []byte(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="x-apple-disable-message-reformatting"><title>t</title></head><body></body></html>`), 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if got := runVNU(t, []string{bad}); len(got) != 1 {
 		t.Errorf("vnu on a page with a meta without content: %d errors, want 1: %v", len(got), got)
 	}
