@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -247,15 +248,21 @@ func TestEmailSend(t *testing.T) {
 	if code != 3 || !strings.Contains(stderr, "the server refused the recipient refused@example.org: 550") {
 		t.Errorf("refused recipient: exit %d, stderr %q", code, stderr)
 	}
+	// The journal records the message sent above: a plain rerun sends
+	// nothing and connects to no one, --force sends again.
+	out, _, code := runCLI(t, "email", "--send", dir)
+	if code != 0 || !strings.Contains(out, "1 message: 1 sent before (in the journal)") {
+		t.Errorf("rerun: exit %d, stdout %q; want nothing sent", code, out)
+	}
 	t.Setenv("TEST_SMTP_PASSWORD", "wrong")
-	_, stderr, code = runCLI(t, "email", "--send", dir)
+	_, stderr, code = runCLI(t, "email", "--send", "--force", dir)
 	if code != 3 || !strings.Contains(stderr, "authentication as briefing failed: 535") {
 		t.Errorf("wrong password: exit %d, stderr %q", code, stderr)
 	}
 	t.Setenv("TEST_SMTP_PASSWORD", "s3cret")
 	os.Remove(filepath.Join(dir, "ca.pem"))
 	os.WriteFile(filepath.Join(dir, "ca.pem"), otherCA(t), 0o644)
-	_, stderr, code = runCLI(t, "email", "--send", dir)
+	_, stderr, code = runCLI(t, "email", "--send", "--force", dir)
 	if code != 3 || !strings.Contains(stderr, "STARTTLS with 127.0.0.1") || !strings.Contains(stderr, "certificate") {
 		t.Errorf("untrusted certificate: exit %d, stderr %q", code, stderr)
 	}
@@ -269,6 +276,19 @@ func TestEmailSend(t *testing.T) {
 // the messages.
 func startSMTPD(t *testing.T, extra ...string) (port int, inbox string) {
 	t.Helper()
+	port = freePort(t)
+	inbox = filepath.Join(t.TempDir(), "inbox")
+	os.Mkdir(inbox, 0o755)
+	startSMTPDAt(t, port, inbox, extra...)
+	return port, inbox
+}
+
+// startSMTPDAt starts the test server on port, writing into inbox (which
+// may hold an earlier server's messages), and returns a function that
+// stops it. It skips the test when aiosmtpd is missing, unless
+// BRIEFING_REQUIRE_SMTP=1.
+func startSMTPDAt(t *testing.T, port int, inbox string, extra ...string) (stop func()) {
+	t.Helper()
 	py := "/usr/bin/python3"
 	if err := exec.Command(py, "-c", "import aiosmtpd").Run(); err != nil {
 		if os.Getenv("BRIEFING_REQUIRE_SMTP") == "1" {
@@ -276,9 +296,6 @@ func startSMTPD(t *testing.T, extra ...string) (port int, inbox string) {
 		}
 		t.Skip("python3-aiosmtpd is not installed (apt-get install python3-aiosmtpd); skipping the SMTP test")
 	}
-	port = freePort(t)
-	inbox = filepath.Join(t.TempDir(), "inbox")
-	os.Mkdir(inbox, 0o755)
 	args := append([]string{"testdata/smtp/smtpd.py", "--port", fmt.Sprint(port), "--outdir", inbox, "--password", "s3cret"}, extra...)
 	srv := exec.Command(py, args...)
 	stdout, _ := srv.StdoutPipe()
@@ -286,7 +303,9 @@ func startSMTPD(t *testing.T, extra ...string) (port int, inbox string) {
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { srv.Process.Kill(); srv.Wait() })
+	var once sync.Once
+	stop = func() { once.Do(func() { srv.Process.Kill(); srv.Wait() }) }
+	t.Cleanup(stop)
 	ready := make(chan bool, 1)
 	go func() {
 		s := bufio.NewScanner(stdout)
@@ -301,7 +320,7 @@ func startSMTPD(t *testing.T, extra ...string) (port int, inbox string) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("the SMTP server did not start")
 	}
-	return port, inbox
+	return stop
 }
 
 // TestEmailNoSTARTTLS: with the default tls = "starttls", a server that

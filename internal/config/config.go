@@ -166,7 +166,21 @@ type Email struct {
 	// Pages lists the content files that go into the email, in order, as
 	// paths under content/ without .md. Default: ["index"].
 	Pages []string `toml:"pages"`
-	SMTP  SMTP     `toml:"smtp"`
+	// SendIf is a condition (package expr) over figures, and with Each over
+	// row.COLUMN: --send sends nothing, and exits 0 saying why, when it is
+	// false (for a row: that row's message). --force overrides it.
+	SendIf string `toml:"send_if"`
+	// Each makes one message per row of this table, to the address in its
+	// ToColumn; a page in Pages made per row of the same table is that
+	// row's page. NameColumn names the recipient, GreetingColumn holds a
+	// line that opens the message ("Dear Ada,").
+	Each           string `toml:"each"`
+	ToColumn       string `toml:"to_column"`
+	NameColumn     string `toml:"name_column"`
+	GreetingColumn string `toml:"greeting_column"`
+	// Rate is how many messages --send sends a minute, at most. Default 60.
+	Rate int  `toml:"rate"`
+	SMTP SMTP `toml:"smtp"`
 	// Preheader is the line inbox lists show after the subject. Default:
 	// the first sentence of the email's first paragraph.
 	Preheader string `toml:"preheader"`
@@ -179,10 +193,16 @@ type SMTP struct {
 	Port        int    `toml:"port"`         // default 587
 	Username    string `toml:"username"`     // empty: no authentication
 	PasswordEnv string `toml:"password_env"` // default BRIEFING_SMTP_PASSWORD
-	// TLS is "starttls" (default: use STARTTLS when the server offers it),
-	// "required" (refuse to send without it) or "none".
+	// TLS is "starttls" or "required" (the default: STARTTLS, and refuse
+	// to send without it), "implicit" (TLS from the first byte; the
+	// default on port 465) or "none" (plaintext, chosen on purpose).
 	TLS    string `toml:"tls"`
 	CAFile string `toml:"ca_file"` // extra CA certificate (PEM) to trust, for private relays
+	// Auth is the login mechanism: "" (PLAIN, else LOGIN, as the server
+	// offers), "plain", "login" or "xoauth2" (an OAuth 2 access token
+	// from the environment variable TokenEnv names).
+	Auth     string `toml:"auth"`
+	TokenEnv string `toml:"token_env"` // default BRIEFING_SMTP_TOKEN
 	// Password exists only to refuse it with a clear message.
 	Password string `toml:"password"`
 }
@@ -198,7 +218,7 @@ type Queries struct {
 // Default returns the settings used where site.toml is silent.
 func Default() *Site {
 	return &Site{Language: "en", Locale: "en-US", Currency: "USD", Output: "output",
-		Email:   Email{Pages: []string{"index"}, SMTP: SMTP{Port: 587, PasswordEnv: "BRIEFING_SMTP_PASSWORD", TLS: "starttls"}},
+		Email:   Email{Pages: []string{"index"}, Rate: 60, SMTP: SMTP{Port: 587, PasswordEnv: "BRIEFING_SMTP_PASSWORD", TokenEnv: "BRIEFING_SMTP_TOKEN", TLS: "starttls"}},
 		Queries: Queries{MaxRows: 1_000_000, MaxMemory: "256MiB"}}
 }
 
@@ -221,6 +241,9 @@ func Parse(src []byte) (*Site, error) {
 		return nil, err
 	}
 	s.src, s.ix = src, tomlpos.New(File, src)
+	if s.Email.SMTP.Port == 465 && s.ix.Key("email", "smtp", "tls").Line == 0 {
+		s.Email.SMTP.TLS = "implicit" // port 465 speaks TLS from the first byte
+	}
 	return s, s.Validate()
 }
 
@@ -276,10 +299,8 @@ func (s *Site) Validate() error {
 	if s.Email.SMTP.Password != "" {
 		return diag.Config.Errorf(s.ix.Key("email", "smtp", "password"), "passwords are never read from site.toml; set password_env to the name of an environment variable that holds it (default BRIEFING_SMTP_PASSWORD)")
 	}
-	switch s.Email.SMTP.TLS {
-	case "starttls", "required", "none":
-	default:
-		return diag.Config.Errorf(s.ix.Value("email", "smtp", "tls"), "tls %q: want starttls, required or none", s.Email.SMTP.TLS)
+	if err := s.validateEmail(); err != nil {
+		return err
 	}
 	for _, addr := range append(append([]string{s.Email.From}, s.Email.To...), s.Email.Cc...) {
 		if addr == "" {

@@ -16,7 +16,6 @@ import (
 	"net/url"
 	"path"
 	"strings"
-	"time"
 
 	"github.com/briefing-dev/briefing/internal/chart"
 	"github.com/briefing-dev/briefing/internal/chartimage"
@@ -67,15 +66,55 @@ const Scale = 2
 // Make builds the edition from the site's pages. Pages are chosen by
 // cfg.Email.Pages, as paths under content/ without .md.
 func Make(cfg *config.Site, pages []site.Page, subject string, draw Drawer) (*Edition, error) {
-	ed := &Edition{Subject: subject}
+	chosen, err := choosePages(cfg, pages, -1)
+	if err != nil {
+		return nil, err
+	}
+	return makeEdition(cfg, chosen, pages, subject, "", draw)
+}
+
+// choosePages picks the pages of cfg.Email.Pages. A page made per row of
+// [email] each is row's page; row is -1 for the one message of a site
+// without each.
+func choosePages(cfg *config.Site, pages []site.Page, row int) ([]site.Page, error) {
 	chosen := make([]site.Page, len(cfg.Email.Pages))
 	for i, name := range cfg.Email.Pages {
-		p, ok := findPage(pages, name)
-		if !ok {
-			return nil, diag.Config.Errorf(cfg.Pos("email", "pages"), "email page %q: no such page (pages are content files without .md: %s)", name, pageNames(pages))
+		p, err := pickPage(cfg, pages, name, row)
+		if err != nil {
+			return nil, err
 		}
 		chosen[i] = p
 	}
+	return chosen, nil
+}
+
+func pickPage(cfg *config.Site, pages []site.Page, name string, row int) (site.Page, error) {
+	if p, ok := findPage(pages, name); ok {
+		return p, nil
+	}
+	at := cfg.Pos("email", "pages")
+	file := "content/" + name + ".md"
+	for _, p := range pages {
+		if p.Doc.File != file {
+			continue
+		}
+		each := p.Doc.Meta.Each
+		switch {
+		case cfg.Email.Each == "":
+			return p, diag.Config.Errorf(at, "email page %q is made per row of %q: set each = %q in [email] to send one message per row", name, each, each)
+		case each != cfg.Email.Each:
+			return p, diag.Config.Errorf(at, "email page %q is made per row of %q, but the messages are made per row of %q (each in [email])", name, each, cfg.Email.Each)
+		case p.Row == row:
+			return p, nil
+		}
+	}
+	return site.Page{}, diag.Config.Errorf(at, "email page %q: no such page (pages are content files without .md: %s)", name, pageNames(pages))
+}
+
+// makeEdition renders the chosen pages as one email; greeting, if any,
+// opens it.
+func makeEdition(cfg *config.Site, chosen, all []site.Page, subject, greeting string, draw Drawer) (*Edition, error) {
+	ed := &Edition{Subject: subject}
 	images, err := ed.drawImages(chosen, draw)
 	if err != nil {
 		return nil, err
@@ -96,7 +135,7 @@ func Make(cfg *config.Site, pages []site.Page, subject string, draw Drawer) (*Ed
 			return nil, err
 		}
 	}
-	content, unwound, err := inlineStyles(body.Bytes(), cfg.BaseURL, pages)
+	content, unwound, err := inlineStyles(body.Bytes(), cfg.BaseURL, all)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +144,12 @@ func Make(cfg *config.Site, pages []site.Page, subject string, draw Drawer) (*Ed
 			Msg: fmt.Sprintf("base_url is not set, so %s plain text (set base_url to the published briefing's address to keep links)",
 				plural(unwound, "link in the email edition is", "links in the email edition are"))})
 	}
-	ed.HTML = layout(cfg, subject, preheader(cfg, content), content)
+	pre := preheader(cfg, content) // from the briefing, not the greeting
+	if greeting != "" {
+		opening, _, _ := inlineStyles([]byte("<p>"+html.EscapeString(greeting)+"</p>\n"), "", nil)
+		content = append(opening, content...)
+	}
+	ed.HTML = layout(cfg, subject, pre, content)
 	ed.Text = plainText(cfg, subject, content)
 	return ed, nil
 }
@@ -318,16 +362,17 @@ func absolute(base, link string) string {
 	return b.ResolveReference(u).String()
 }
 
-// MessageID is a stable id for the message: the same edition and date give
-// the same id, so rebuilds stay byte-identical.
-func MessageID(ed *Edition, date time.Time, from string) string {
-	h := sha256.New()
-	h.Write(ed.HTML)
-	h.Write(ed.Text)
-	fmt.Fprint(h, date.Unix())
+// MessageID is a stable id for the message: the same edition, header and
+// date give the same id, so rebuilds stay byte-identical, and two
+// recipients of the same text get two ids.
+func MessageID(ed *Edition, h Header) string {
+	h2 := sha256.New()
+	h2.Write(ed.HTML)
+	h2.Write(ed.Text)
+	fmt.Fprintf(h2, "\x00%s\x00%q\x00%q\x00%s\x00%d", h.From, h.To, h.Cc, h.Subject, h.Date.Unix())
 	domain := "briefing.invalid"
-	if i := strings.LastIndex(from, "@"); i >= 0 {
-		domain = strings.TrimRight(from[i+1:], "> ")
+	if i := strings.LastIndex(h.From, "@"); i >= 0 {
+		domain = strings.TrimRight(h.From[i+1:], "> ")
 	}
-	return "<" + hex.EncodeToString(h.Sum(nil))[:24] + "@" + domain + ">"
+	return "<" + hex.EncodeToString(h2.Sum(nil))[:24] + "@" + domain + ">"
 }

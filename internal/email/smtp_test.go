@@ -47,7 +47,7 @@ func TestMain(m *testing.M) {
 func TestTransportCAFileAddsToSystemRoots(t *testing.T) {
 	private := newAuthority("Private Relay CA")
 	cfg := siteConfig(t, "[email.smtp]\nhost = \"relay.example.org\"\nca_file = \"ca.pem\"\n")
-	s, err := Transport(cfg, "", func(name string) ([]byte, error) {
+	s, err := Transport(cfg, func(string) string { return "" }, func(name string) ([]byte, error) {
 		if name != "ca.pem" {
 			return nil, fs.ErrNotExist
 		}
@@ -80,7 +80,7 @@ func TestTransportErrorsNameTheKey(t *testing.T) {
 		{"no certificate", "[email.smtp]\nhost = \"h\"\nca_file = \"ca.pem\"\n", "",
 			`site.toml:4:11: ca_file: no PEM certificate in ca.pem`},
 	} {
-		_, err := Transport(siteConfig(t, c.toml), c.password, read)
+		_, err := Transport(siteConfig(t, c.toml), func(string) string { return c.password }, read)
 		var de *diag.Error
 		if !errors.As(err, &de) || de.Kind != diag.Config || err.Error() != c.want {
 			t.Errorf("%s: %v\nwant the config error %s", c.name, err, c.want)

@@ -4,9 +4,11 @@ import (
 	"strings"
 
 	"github.com/briefing-dev/briefing/internal/diag"
+	"github.com/briefing-dev/briefing/internal/expr"
 	"github.com/briefing-dev/briefing/internal/figure"
 	"github.com/briefing-dev/briefing/internal/format"
 	"github.com/briefing-dev/briefing/internal/narrative"
+	"github.com/briefing-dev/briefing/internal/table"
 )
 
 // Figures shows the briefing's figures outside its pages: in templates and
@@ -29,15 +31,35 @@ func (f Figures) Show(name string, fmtName ...string) (string, error) {
 // Expand resolves the {{fig}} and {{if}} references in s, a TOML string
 // value at pos (the email subject); {{row}} has no row here.
 func (f Figures) Expand(s string, pos diag.Pos) (string, error) {
-	t, err := narrative.ParseText(s, inString(pos))
+	return f.ExpandRow(s, pos, nil, 0)
+}
+
+// ExpandRow is Expand for a message made per row: {{row COLUMN}} and
+// row.COLUMN in conditions read row r of t (none when t is nil).
+func (f Figures) ExpandRow(s string, pos diag.Pos, t *table.Table, r int) (string, error) {
+	txt, err := narrative.ParseText(s, inString(pos))
 	if err != nil {
 		return "", err
 	}
-	r := &resolver{in: Input{Format: f.fm, Figures: f.figs}}
-	for _, ref := range t.Refs {
-		if err := r.check(ref, nil); err != nil {
+	res := &resolver{in: Input{Format: f.fm, Figures: f.figs}}
+	var w *row
+	if t != nil {
+		w = &row{t: t, r: r}
+	}
+	for _, ref := range txt.Refs {
+		if err := res.check(ref, t); err != nil {
 			return "", err
 		}
 	}
-	return r.fill(t, nil)
+	return res.fill(txt, w)
+}
+
+// Env resolves figure names for conditions outside pages ([email]
+// send_if), as {{if}} reads them; with t, row.COLUMN reads row r of t.
+func (f Figures) Env(t *table.Table, r int) expr.Env {
+	var w *row
+	if t != nil {
+		w = &row{t: t, r: r}
+	}
+	return env(f.figs, w)
 }

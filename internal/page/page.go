@@ -52,6 +52,7 @@ type Page struct {
 	Title       string // front-matter title with its references resolved
 	Description string
 	InNav       bool                       // made from a content file, not per row: sections list it
+	Row         int                        // for a page made per row (Doc.Meta.Each), its row of that table
 	Text        []string                   // text of the document's inline references, by slot
 	Charts      map[string]*chart.Chart    // the charts this page places, bound to its row if it has one
 	Tables      map[string]*tableview.View // the tables this page places

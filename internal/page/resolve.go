@@ -352,6 +352,7 @@ func (r *resolver) rowPages(s source) ([]Page, error) {
 		if err != nil {
 			return nil, err
 		}
+		p.Row = i
 		pages = append(pages, p)
 	}
 	return pages, nil
