@@ -3,11 +3,13 @@ package main
 import (
 	"flag"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/briefing-dev/briefing/internal/build"
 	"github.com/briefing-dev/briefing/internal/config"
 	"github.com/briefing-dev/briefing/internal/diag"
+	"github.com/briefing-dev/briefing/internal/edition"
 	"github.com/briefing-dev/briefing/internal/site"
 	"github.com/briefing-dev/briefing/internal/source"
 )
@@ -18,14 +20,14 @@ const offlineUsage = "read source queries' tables from snapshots/ and connect to
 // buildCommand writes the site.
 type buildCommand struct {
 	problems
-	out, baseURL              string
-	quiet, strict, singleFile bool
-	offline                   bool
-	images                    *imageFlags
+	out, baseURL, note                string
+	quiet, strict, singleFile, record bool
+	offline                           bool
+	images                            *imageFlags
 }
 
 func (c *buildCommand) usage() string {
-	return "briefing build [-o DIR] [--base-url URL] [--single-file] [--strict] [--cache-dir DIR | --no-cache] [--offline] [--format text|json] [-q] [SITE_DIR]"
+	return "briefing build [-o DIR] [--base-url URL] [--single-file] [--strict] [--record [--note TEXT]] [--cache-dir DIR | --no-cache] [--offline] [--format text|json] [-q] [SITE_DIR]"
 }
 
 func (c *buildCommand) summary() string { return "build the briefing site" }
@@ -37,6 +39,8 @@ func (c *buildCommand) flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.quiet, "q", false, "print nothing on success")
 	fs.BoolVar(&c.singleFile, "single-file", false, "write each page with its CSS, scripts and images inside it")
 	fs.BoolVar(&c.strict, "strict", false, "treat warnings (values shown with a fallback, broken links) as errors")
+	fs.BoolVar(&c.record, "record", false, "keep this edition's record in SITE_DIR/editions/ID.json, for the next edition to compare with (a series: [editions] in site.toml)")
+	fs.StringVar(&c.note, "note", "", "`TEXT` shown next to this edition on the archive page (a series)")
 	fs.BoolVar(&c.offline, "offline", false, offlineUsage)
 	c.images = addImageFlags(fs)
 	c.formatFlag(fs)
@@ -52,7 +56,7 @@ func (c *buildCommand) run(e *env, args []string) error {
 	// output is swapped in only if the build, and --strict, pass.
 	var dst *build.Output
 	var outAbs string
-	opt := build.Options{BaseURL: c.baseURL, Sources: source.Options{Offline: c.offline}, Output: func(cfg *config.Site) (site.Writer, error) {
+	opt := build.Options{BaseURL: c.baseURL, EditionNote: c.note, Sources: source.Options{Offline: c.offline}, Output: func(cfg *config.Site) (site.Writer, error) {
 		var err error
 		if outAbs, err = outputDir(e.site, c.out, cfg.Output); err != nil {
 			return nil, err
@@ -79,12 +83,43 @@ func (c *buildCommand) run(e *env, args []string) error {
 	if err := e.warn(res.Warnings, c.strict); err != nil {
 		return err
 	}
+	if c.record && res.Series == nil {
+		return usagef("build --record: the briefing is not a series; add [editions] to site.toml")
+	}
 	if err := dst.Commit(); err != nil {
 		return err
+	}
+	if c.record {
+		if err := recordEdition(b.root, res); err != nil {
+			return err
+		}
+		if !c.quiet {
+			fmt.Fprintf(e.stdout, "recorded edition %s → %s\n", res.Series.Current.ID, edition.FileName(res.Series.Current.ID))
+		}
 	}
 	if !c.quiet {
 		fmt.Fprintf(e.stdout, "built %d pages, %d charts, %d tables in %s → %s\n",
 			res.Pages+res.RowPages, len(res.Charts), len(res.Tables), since(start), display(outAbs))
+	}
+	return nil
+}
+
+// recordEdition writes the record of the edition just built to
+// editions/ID.json in the site, the one file a build writes outside its
+// output, and only when asked (--record): through a temporary file in the
+// same folder and a rename, so a killed run leaves the previous record.
+func recordEdition(root *os.Root, res *build.Result) error {
+	name := edition.FileName(res.Series.Current.ID)
+	if err := root.MkdirAll(edition.Dir, 0o755); err != nil {
+		return diag.Output.Errorf(diag.Pos{File: edition.Dir}, "cannot create the editions folder: %v", err)
+	}
+	tmp := name + ".tmp"
+	if err := root.WriteFile(tmp, res.RecordJSON, 0o644); err != nil {
+		return diag.Output.Errorf(diag.Pos{File: name}, "cannot record the edition: %v", err)
+	}
+	if err := root.Rename(tmp, name); err != nil {
+		_ = root.Remove(tmp)
+		return diag.Output.Errorf(diag.Pos{File: name}, "cannot record the edition: %v", err)
 	}
 	return nil
 }

@@ -140,8 +140,8 @@ func size(b *email.Batch) int {
 	return n
 }
 
-// edition is the folder OUTPUT/email and the journal kept in it.
-type edition struct {
+// mailFolder is the folder OUTPUT/email and the journal kept in it.
+type mailFolder struct {
 	out, dir string // the output folder, and its email/
 	journal  *email.Journal
 	kept     []byte // the journal file as it was
@@ -149,12 +149,12 @@ type edition struct {
 
 // openEdition finds the output folder and reads the journal of earlier
 // runs; readOnly makes no output folder where there is none.
-func openEdition(b *briefing, out string, readOnly bool) (*edition, error) {
+func openEdition(b *briefing, out string, readOnly bool) (*mailFolder, error) {
 	outAbs, err := outputDir(b.siteAbs, out, b.res.Config.Output)
 	if err != nil {
 		return nil, err
 	}
-	ed := &edition{out: outAbs, dir: filepath.Join(outAbs, "email")}
+	ed := &mailFolder{out: outAbs, dir: filepath.Join(outAbs, "email")}
 	if _, err := os.Stat(outAbs); readOnly && errors.Is(err, fs.ErrNotExist) {
 		ed.journal = email.ReadJournal(nil)
 		return ed, nil
@@ -176,7 +176,7 @@ func openEdition(b *briefing, out string, readOnly bool) (*edition, error) {
 }
 
 // write writes the messages to OUTPUT/email, keeping the journal.
-func (ed *edition) write(batch *email.Batch) error {
+func (ed *mailFolder) write(batch *email.Batch) error {
 	files := batch.Files()
 	if len(ed.kept) > 0 {
 		files[email.JournalFile] = ed.kept
@@ -186,7 +186,7 @@ func (ed *edition) write(batch *email.Batch) error {
 
 // record appends a line to the journal and syncs it to disk before the
 // next message goes.
-func (ed *edition) record(line []byte) error {
+func (ed *mailFolder) record(line []byte) error {
 	root, err := os.OpenRoot(ed.dir)
 	if err != nil {
 		return err
@@ -210,7 +210,7 @@ func (ed *edition) record(line []byte) error {
 // dryRunReport says what --send would do. The one message of a site
 // without each is printed to stdout; messages made per row are in
 // OUTPUT/email/messages, one .eml each.
-func (c *emailCommand) dryRunReport(e *env, b *briefing, ed *edition, batch *email.Batch) error {
+func (c *emailCommand) dryRunReport(e *env, b *briefing, ed *mailFolder, batch *email.Batch) error {
 	smtp, err := email.Transport(b.res.Config, os.Getenv, b.root.ReadFile)
 	if err != nil {
 		return err
@@ -233,7 +233,7 @@ func (c *emailCommand) dryRunReport(e *env, b *briefing, ed *edition, batch *ema
 }
 
 // deliver sends what is to be sent, and reports refused recipients last.
-func (c *emailCommand) deliver(e *env, b *briefing, ed *edition, batch *email.Batch) error {
+func (c *emailCommand) deliver(e *env, b *briefing, ed *mailFolder, batch *email.Batch) error {
 	cfg := b.res.Config
 	if held := allHeld(batch); held != "" && !c.force {
 		// Before any connection: the server hears nothing.

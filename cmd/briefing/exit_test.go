@@ -91,6 +91,8 @@ func TestExitCodes(t *testing.T) {
 		{name: "build ok", code: 0, args: []string{"build", "-q", "-o", "$TMP/out", "$SITE"}},
 		{name: "build bad flag", code: 2, args: []string{"build", "--nope", "$SITE"},
 			first: "briefing: build: flag provided but not defined: -nope (run `briefing help build`)"},
+		{name: "build record not a series", code: 2, args: []string{"build", "-q", "--record", "-o", "$TMP/out", "$SITE"},
+			first: `briefing: build --record: the briefing is not a series; add [editions] to site.toml`},
 		{name: "check ok", code: 0, args: []string{"check", "-q", "$SITE"}},
 		{name: "check json", code: 1, args: []string{"check", "--format", "json", "$SITE"}, edits: []edit{chartTypo},
 			first: `{"file":"content/index.md","line":9,"col":9,"severity":"error","code":"content","message":"unknown chart \"spnd\" (charts are the files in charts/, named without .toml)"}`},

@@ -28,6 +28,7 @@ import (
 	"github.com/briefing-dev/briefing/internal/config"
 	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/echarts"
+	"github.com/briefing-dev/briefing/internal/edition"
 	"github.com/briefing-dev/briefing/internal/figure"
 	"github.com/briefing-dev/briefing/internal/format"
 	"github.com/briefing-dev/briefing/internal/page"
@@ -51,7 +52,7 @@ const (
 )
 
 // Dirs read as sources; the output may not sit inside any of them.
-var SourceDirs = []string{"content", "data", "charts", "templates", "static", "queries", "tables", source.SnapshotDir}
+var SourceDirs = []string{"content", "data", "charts", "templates", "static", "queries", "tables", source.SnapshotDir, "editions"}
 
 // Options configure a build.
 type Options struct {
@@ -90,6 +91,9 @@ type Options struct {
 	// source): the environment their connection strings come from, or
 	// offline, from the snapshots.
 	Sources source.Options
+	// EditionNote, in a series, is shown next to the edition being built
+	// on the archive page (briefing build --note).
+	EditionNote string
 }
 
 // StaticWidth is the width of the charts' SVG images, in pixels.
@@ -109,8 +113,17 @@ type Result struct {
 	// Images makes chart images with the ECharts this build found; nil
 	// without Options.Images.
 	Images *chartimage.Session
-	// Figures shows figures outside pages, such as in the email subject.
+	// Figures shows figures outside pages, such as in the email subject,
+	// and in a series compares them with the previous edition
+	// (Figures.Editions).
 	Figures page.Figures
+	// Record is the record of the build (package edition), written to the
+	// output as briefing.json; RecordJSON is its bytes.
+	Record     *edition.Record
+	RecordJSON []byte
+	// Series is the briefing's editions, with the one being built; nil
+	// for a briefing that is not a series.
+	Series *edition.Series
 }
 
 // Build reads the briefing in fsys and renders it.
@@ -158,11 +171,30 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 		return nil, err
 	}
 	tableview.SetLabels(pin.Views, cfg.Labels)
+	if r.Series, err = openSeries(fsys, cfg, figs, fm, opt); err != nil {
+		return nil, err
+	}
+	if r.Series != nil {
+		if err := checkHeadline(cfg, figs); err != nil {
+			return nil, err
+		}
+		pin.Editions = edition.Compare(figs, r.Series.Current, r.Series.Previous, fm)
+	}
 	set, err := page.Prepare(fsys, pin)
 	if err != nil {
 		return nil, err
 	}
 	pages := set.Pages
+	if r.Record, r.RecordJSON, err = makeRecord(fsys, cfg, r.Tables, figs, fm, pages, r.Series, opt); err != nil {
+		return nil, err
+	}
+	if r.Series != nil {
+		archive, err := archivePages(cfg, r.Series, r.Record)
+		if err != nil {
+			return nil, err
+		}
+		pages = append(pages, archive...)
+	}
 	r.SitePages, r.Figures = pages, set.Figures
 	r.Charts = map[string]*chart.Chart{}
 	for _, p := range pages {
@@ -189,11 +221,7 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 	}
 	in := site.Input{Config: cfg, Pages: pages, Nav: set.Nav, ECharts: ship, Funcs: template.FuncMap{"fig": set.Figures.Show}, Workers: opt.Workers}
 	if cfg.GeneratedAt {
-		now := time.Now
-		if opt.Now != nil {
-			now = opt.Now
-		}
-		in.Generated = now().UTC().Format("Jan 2, 2006 15:04 UTC")
+		in.Generated = now(opt)().UTC().Format("Jan 2, 2006 15:04 UTC")
 	}
 	if err := write(fsys, tmpl, in, pin.Charts, opt, r); err != nil {
 		return nil, err
@@ -214,6 +242,24 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 		}
 	}
 	return r, nil
+}
+
+// now is the build's clock: Options.Now, else the time of day.
+func now(opt Options) func() time.Time {
+	if opt.Now != nil {
+		return opt.Now
+	}
+	return time.Now
+}
+
+// checkHeadline checks that [editions] headline names figures.
+func checkHeadline(cfg *config.Site, figs *figure.Set) error {
+	for _, name := range cfg.Editions.Headline {
+		if _, ok := figs.Get(name); !ok {
+			return diag.Config.Errorf(cfg.Pos("editions", "headline"), "[editions] headline: no figure %q (figures: %s)", name, strings.Join(figs.Names(), ", "))
+		}
+	}
+	return nil
 }
 
 // openImages opens the build's session of the chart-image service, or

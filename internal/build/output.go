@@ -32,7 +32,7 @@ func write(fsys fs.FS, tmpl *template.Template, in site.Input, specs map[string]
 		}
 	}
 	names := map[string]bool{}
-	for _, n := range append(site.Names(in), images...) {
+	for _, n := range append(append(site.Names(in), images...), recordNames(r.Series)...) {
 		names[n] = true
 	}
 	static, err := addStatic(fsys, w, names)
@@ -43,6 +43,9 @@ func write(fsys fs.FS, tmpl *template.Template, in site.Input, specs map[string]
 		names[n] = true
 	}
 	if err := site.Render(tmpl, in, w); err != nil {
+		return err
+	}
+	if err := writeRecord(w, r, r.Series); err != nil {
 		return err
 	}
 	if opt.Output == nil {

@@ -27,10 +27,26 @@ type Chart struct {
 	Option json.RawMessage
 	// Data is the chart's data as text, for an accessible table.
 	Data DataTable
+	// Categories and Series are the chart's data as numbers, for the
+	// record of the build and the next edition's markers.
+	Categories []string
+	Series     []Series
 	// Static is the site-relative path of the chart drawn as an SVG image,
 	// for readers without JavaScript and for print; empty when the build
 	// draws no static images.
 	Static string
+}
+
+// Series is one series of a bound chart: a value per category, NaN where
+// there is none.
+type Series struct {
+	Name   string
+	Format string
+	Values []float64
+	Right  bool // on the right-hand axis
+	// Previous marks a series added by MarkPrevious: the last edition's
+	// values, not this edition's data.
+	Previous bool
 }
 
 // DataTable is a chart's data as a plain table.
@@ -110,6 +126,10 @@ func BindExpanded(s *Spec, tables map[string]*table.Table, fm *format.Formatter,
 		return nil, fmt.Errorf("chart %q: encoding option: %w", s.name, err)
 	}
 	c.Option = raw
+	c.Categories = d.Categories
+	for _, sr := range d.Series {
+		c.Series = append(c.Series, Series{Name: sr.Name, Format: sr.Format, Values: sr.Values, Right: sr.Right})
+	}
 	if c.Data, err = dataTable(s, d, fm); err != nil {
 		return nil, err
 	}

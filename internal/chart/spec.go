@@ -55,6 +55,11 @@ type Spec struct {
 	Join       *Join        `toml:"join"`
 	Each       string       `toml:"each"` // on a page made per row: keep rows whose column matches the page's row
 	Series     []SeriesSpec `toml:"series"`
+	// Previous marks each value's level in the briefing's previous
+	// edition (a series made a series of editions by [editions] in
+	// site.toml): a short dash per category. Bar, line, area and combo
+	// charts that are not stacked.
+	Previous bool `toml:"previous"`
 	// Static = false draws no image of the chart for print, readers
 	// without JavaScript and --single-file: they get its data table. Unset,
 	// the site's default ([charts] static in site.toml) holds.
@@ -169,6 +174,8 @@ func ParseSpec(file string, src []byte) (*Spec, error) {
 		return nil, s.errf(s.ix.Value("sort"), "sort %q: want asc or desc", s.Sort)
 	case s.Top < 0:
 		return nil, s.errf(s.ix.Value("top"), "top must be positive")
+	case s.Previous && (s.Type == "pie" || s.Type == "donut" || s.Stack):
+		return nil, s.errf(s.ix.Value("previous"), "previous marks the last edition's values on a bar, line, area or combo chart that is not stacked")
 	case s.Height != 0 && (s.Height < 120 || s.Height > 2000):
 		return nil, s.errf(s.ix.Value("height"), "height %d: want 120 to 2000 pixels", s.Height)
 	}

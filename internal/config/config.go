@@ -57,6 +57,9 @@ type Site struct {
 	// column that its own [headers] does not name (column → label).
 	Labels map[string]string `toml:"labels"`
 	Fonts  Fonts             `toml:"fonts"`
+	// Editions, when present, makes the briefing a series of editions
+	// (package edition); nil otherwise.
+	Editions *Editions `toml:"editions"`
 
 	src []byte
 	ix  *tomlpos.Index
@@ -148,6 +151,21 @@ type Fonts struct {
 	// the like) too. Default true; false makes images the same on every
 	// machine, given the same Files.
 	System *bool `toml:"system"`
+}
+
+// Editions makes the briefing a series: [editions] in site.toml. Each
+// build is an edition; `briefing build --record` keeps its record in
+// editions/ID.json, and prose can compare with the previous one.
+type Editions struct {
+	// Date names the figure that dates an edition: a month, a quarter or
+	// a date. Without it an edition is dated by SOURCE_DATE_EPOCH, else by
+	// the day it is built.
+	Date string `toml:"date"`
+	// Headline lists the figures shown for every edition on the archive
+	// page.
+	Headline []string `toml:"headline"`
+	// Title is the archive page's title; default "Editions".
+	Title string `toml:"title"`
 }
 
 // SystemFonts reports whether static images may use the system's fonts.
@@ -316,6 +334,9 @@ func (s *Site) Validate() error {
 	if err := s.validateCache(); err != nil {
 		return err
 	}
+	if err := s.validateEditions(); err != nil {
+		return err
+	}
 	if err := s.validateFonts(); err != nil {
 		return err
 	}
@@ -392,6 +413,24 @@ func (s *Site) validateCache() error {
 	if slices.Contains([]string{"content", "data", "charts", "templates", "static", "queries", "snapshots"}, top) ||
 		d == s.Output || strings.HasPrefix(d, strings.TrimSuffix(s.Output, "/")+"/") {
 		return diag.Config.Errorf(s.ix.Value("cache", "dir"), "cache dir %q is inside a source or output folder; use a folder of its own, such as .briefing-cache", d)
+	}
+	return nil
+}
+
+// validateEditions checks that [editions] names figures by their names;
+// whether they exist is known once figures are read.
+func (s *Site) validateEditions() error {
+	e := s.Editions
+	if e == nil {
+		return nil
+	}
+	if e.Title == "" {
+		e.Title = "Editions"
+	}
+	for _, n := range append([]string{e.Date}, e.Headline...) {
+		if n != "" && !validName(n) {
+			return diag.Config.Errorf(s.ix.Key("editions"), "[editions]: %q is not a figure name", n)
+		}
 	}
 	return nil
 }

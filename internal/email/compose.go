@@ -11,6 +11,7 @@ import (
 
 	"github.com/briefing-dev/briefing/internal/config"
 	"github.com/briefing-dev/briefing/internal/diag"
+	"github.com/briefing-dev/briefing/internal/edition"
 	"github.com/briefing-dev/briefing/internal/expr"
 	"github.com/briefing-dev/briefing/internal/site"
 	"github.com/briefing-dev/briefing/internal/table"
@@ -42,6 +43,9 @@ type Figures interface {
 	Env(t *table.Table, r int) expr.Env
 	// Show is a figure's display text.
 	Show(name string, format ...string) (string, error)
+	// Editions compares the figures with the previous edition; nil
+	// unless the briefing is a series.
+	Editions() *edition.Comparison
 }
 
 // Composed is one message of a batch.

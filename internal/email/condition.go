@@ -7,6 +7,7 @@ import (
 
 	"github.com/briefing-dev/briefing/internal/config"
 	"github.com/briefing-dev/briefing/internal/diag"
+	"github.com/briefing-dev/briefing/internal/edition"
 	"github.com/briefing-dev/briefing/internal/expr"
 	"github.com/briefing-dev/briefing/internal/table"
 )
@@ -36,8 +37,20 @@ func parseCondition(cfg *config.Site, figs Figures, t *table.Table) (*condition,
 		return nil, diag.Config.Errorf(at, "send_if: %v", err) // config.Validate parsed it already
 	}
 	c := &condition{src: src, node: n, at: at}
-	names, offs := expr.Names(n)
 	var errs []error
+	for _, ref := range expr.EditionRefs(n) {
+		pos := at
+		pos.Col += ref.Off
+		if figs.Editions() == nil {
+			errs = append(errs, diag.Config.Errorf(pos, "send_if: %s() compares with the previous edition; make the briefing a series with [editions] in site.toml", ref.Func))
+		} else if err := figs.Editions().Check(ref); err != nil {
+			errs = append(errs, diag.Config.Errorf(pos, "send_if: %v", err))
+		}
+		if name := expr.EditionName(ref.Func, ref.Figure); !slices.Contains(c.names, name) {
+			c.names = append(c.names, name)
+		}
+	}
+	names, offs := expr.Names(n)
 	for i, name := range names {
 		if err := checkName(figs, t, name); err != nil {
 			pos := at
@@ -93,7 +106,9 @@ func (c *condition) values(figs Figures, env expr.Env) string {
 	parts := make([]string, len(c.names))
 	for i, name := range c.names {
 		text := "?"
-		if s, err := figs.Show(name); err == nil && !strings.HasPrefix(name, "row.") {
+		if fn, fig, ok := expr.SplitEditionName(name); ok && figs.Editions() != nil {
+			text = editionText(figs.Editions(), fn, fig)
+		} else if s, err := figs.Show(name); err == nil && !strings.HasPrefix(name, "row.") {
 			text = s
 		} else if v, ok, err := env(name); ok && err == nil {
 			text = v.String()
@@ -101,4 +116,20 @@ func (c *condition) values(figs Figures, env expr.Env) string {
 		parts[i] = name + " = " + text
 	}
 	return strings.Join(parts, ", ")
+}
+
+// editionText shows change(x) as the prose does ("+0.7 pp since Feb
+// 2022"), prev(x) as the figure's earlier display text.
+func editionText(c *edition.Comparison, fn, fig string) string {
+	switch fn {
+	case "change":
+		if ch, err := c.Change(fig, ""); err == nil {
+			return ch.Text
+		}
+	case "prev":
+		if s, err := c.Prev(fig, ""); err == nil {
+			return s
+		}
+	}
+	return "?"
 }

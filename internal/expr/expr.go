@@ -5,12 +5,16 @@
 //	top_share > 20% and hhi >= 1500
 //	round(run_rate / 1e9, 1)
 //
-// Numbers (1.5, 1e6, 20% = 0.2), strings in double quotes, names, the
-// operators + - * / and comparisons (< <= > >= == !=), and, or, not,
-// parentheses, and the functions min, max, abs and round. Names are looked
-// up by the caller, so the same parser serves figures (names are other
-// figures) and table rows (names are columns). Division by zero, NaN and
-// comparing a number with text are errors, never silent zeros.
+// Numbers (1.5, 1e6, 20% = 0.2, 1pp = 0.01), strings in double quotes,
+// names, the operators + - * / and comparisons (< <= > >= == !=), and, or,
+// not, parentheses, and the functions min, max, abs and round. Names are
+// looked up by the caller, so the same parser serves figures (names are
+// other figures) and table rows (names are columns). Division by zero, NaN
+// and comparing a number with text are errors, never silent zeros.
+//
+// Three functions compare with the briefing's previous edition and take a
+// figure's name, not a value (see edition.go): change(share) > 1pp,
+// prev(spend), has_prev(share).
 //
 // An expression may nest at most MaxDepth levels: a number, text or name
 // is one level, and each parenthesis, unary operator, function call and
@@ -101,9 +105,14 @@ func Parse(src string) (Node, error) {
 // Eval evaluates n with names resolved by env.
 func Eval(n Node, env Env) (Value, error) { return n.eval(env) }
 
-// Names lists the names n reads, with their offsets, in order.
+// Names lists the names n reads, with their offsets, in order. The
+// figures that change(), prev() and has_prev() name are not among them:
+// EditionRefs lists those.
 func Names(n Node) (names []string, offs []int) {
 	n.names(func(name string, off int) {
+		if _, _, ok := splitEditionName(name); ok {
+			return
+		}
 		names = append(names, name)
 		offs = append(offs, off)
 	})
@@ -195,6 +204,9 @@ func (p *parser) next() {
 		if end < len(s) && s[end] == '%' {
 			f /= 100
 			end++
+		} else if strings.HasPrefix(s[end:], "pp") && !(end+2 < len(s) && isNameByte(s[end+2])) {
+			f /= 100 // percentage points: 1pp is 0.01, as 1% is
+			end += 2
 		}
 		p.pos = end
 		p.tok = token{kind: tNum, num: f, text: s[start:end], off: start}
@@ -350,6 +362,9 @@ func (p *parser) primary() (Node, error) {
 		return x, nil
 	case t.kind == tName && t.text != "and" && t.text != "or" && t.text != "not":
 		p.next()
+		if p.is("(") && isEditionFunc(t.text) {
+			return p.editionCall(t)
+		}
 		if p.is("(") {
 			return p.call(t)
 		}
@@ -360,7 +375,7 @@ func (p *parser) primary() (Node, error) {
 
 func (p *parser) call(fn token) (Node, error) {
 	if _, ok := funcs[fn.text]; !ok {
-		return nil, &Error{Off: fn.off, Msg: fmt.Sprintf("unknown function %q (have min, max, abs, round)", fn.text)}
+		return nil, &Error{Off: fn.off, Msg: fmt.Sprintf("unknown function %q (have min, max, abs, round, change, prev, has_prev)", fn.text)}
 	}
 	if err := p.enter(fn.off); err != nil {
 		return nil, err

@@ -60,6 +60,8 @@ type Figure struct {
 	Fallback string
 	Note     string
 	Pos      diag.Pos
+	SQL      string // the query it came from, or ""
+	Expr     string // the expression it came from, or ""
 }
 
 // Set holds computed figures by name.
@@ -215,7 +217,7 @@ func (c *computer) computeOnce(name string) (*Figure, error) {
 	if err := tomlpos.NoReference(diag.Figure, s.Fallback, c.ix.TextStart(name, "fallback"), fmt.Sprintf("figure %q: the fallback", name)); err != nil {
 		return nil, err
 	}
-	f := &Figure{Name: name, Fallback: s.Fallback, Note: s.Note, Pos: at}
+	f := &Figure{Name: name, Fallback: s.Fallback, Note: s.Note, Pos: at, SQL: s.SQL, Expr: s.Expr}
 	var err error
 	if s.SQL != "" {
 		err = c.fromSQL(f, s)
@@ -341,4 +343,3 @@ func exprError(name string, pos diag.Pos, at func(off int) diag.Pos, err error) 
 	}
 	return diag.Figure.Errorf(pos, "figure %q: %v", name, err)
 }
-

@@ -16,12 +16,16 @@
 //	{{table top-customers}}   a table from tables/top-customers.toml
 //	{{pages customer}}        links to the pages made from customer.md
 //
-// and inside a sentence (Inline: *FigRef, *IfRef, *RowRef):
+// and inside a sentence (Inline: *FigRef, *IfRef, *RowRef, *ChangeRef,
+// *PrevRef, *EditionRef):
 //
 //	{{fig tiktok_share}}                      a figure, in its own format
 //	{{fig tiktok_share percent:1}}            … or in another
 //	{{if top_share > 20% then "high" else "moderate"}}
 //	{{row customer}}                          a column of this page's row
+//	{{change tiktok_share}}                   "+1.2 pp since Feb 2022" (a series' previous edition)
+//	{{prev tiktok_share}}                     the figure in the previous edition
+//	{{edition}} {{edition prev}}              the edition's label, the previous one's
 //
 // One goldmark extension (Refs) makes these nodes. Parse reports how a
 // reference is written wrongly (an unknown kind, a placement inside a

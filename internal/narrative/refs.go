@@ -73,6 +73,35 @@ type RowRef struct {
 	Format string // "" for the column's default format
 }
 
+// ChangeRef is {{change NAME}} or {{change NAME FORMAT}}: how a figure
+// moved since the previous edition.
+type ChangeRef struct {
+	ast.BaseInline
+	Span
+	Slot
+	Name   string
+	Format string // "" for the kind's own: pp, a relative change, …
+}
+
+// PrevRef is {{prev NAME}} or {{prev NAME FORMAT}}: a figure's value in
+// the previous edition.
+type PrevRef struct {
+	ast.BaseInline
+	Span
+	Slot
+	Name   string
+	Format string // "" for the figure's own format
+}
+
+// EditionRef is {{edition}} (the edition being built) or {{edition prev}}
+// (the previous one): its label, such as "Mar 2022".
+type EditionRef struct {
+	ast.BaseInline
+	Span
+	Slot
+	Prev bool
+}
+
 // IfRef is {{if CONDITION then "TEXT" else "OTHER TEXT"}}.
 type IfRef struct {
 	ast.BaseInline
@@ -113,12 +142,15 @@ func (n *PagesRef) RefName() string { return n.Name }
 
 // The node kinds, one per reference.
 var (
-	KindFig   = ast.NewNodeKind("FigRef")
-	KindRow   = ast.NewNodeKind("RowRef")
-	KindIf    = ast.NewNodeKind("IfRef")
-	KindChart = ast.NewNodeKind("ChartRef")
-	KindTable = ast.NewNodeKind("TableRef")
-	KindPages = ast.NewNodeKind("PagesRef")
+	KindFig     = ast.NewNodeKind("FigRef")
+	KindRow     = ast.NewNodeKind("RowRef")
+	KindIf      = ast.NewNodeKind("IfRef")
+	KindChange  = ast.NewNodeKind("ChangeRef")
+	KindPrev    = ast.NewNodeKind("PrevRef")
+	KindEdition = ast.NewNodeKind("EditionRef")
+	KindChart   = ast.NewNodeKind("ChartRef")
+	KindTable   = ast.NewNodeKind("TableRef")
+	KindPages   = ast.NewNodeKind("PagesRef")
 )
 
 // Kind implements ast.Node.
@@ -129,6 +161,24 @@ func (*RowRef) Kind() ast.NodeKind { return KindRow }
 
 // Kind implements ast.Node.
 func (*IfRef) Kind() ast.NodeKind { return KindIf }
+
+// Kind implements ast.Node.
+func (*ChangeRef) Kind() ast.NodeKind { return KindChange }
+
+// Kind implements ast.Node.
+func (*PrevRef) Kind() ast.NodeKind { return KindPrev }
+
+// Kind implements ast.Node.
+func (*EditionRef) Kind() ast.NodeKind { return KindEdition }
+
+// Dump implements ast.Node.
+func (n *ChangeRef) Dump(src []byte, level int) { dumpRef(n, src, level) }
+
+// Dump implements ast.Node.
+func (n *PrevRef) Dump(src []byte, level int) { dumpRef(n, src, level) }
+
+// Dump implements ast.Node.
+func (n *EditionRef) Dump(src []byte, level int) { dumpRef(n, src, level) }
 
 // Kind implements ast.Node.
 func (*ChartRef) Kind() ast.NodeKind { return KindChart }
@@ -164,7 +214,7 @@ func dumpRef(n Ref, src []byte, level int) {
 // BlockKinds and InlineKinds list the references a page may hold.
 var (
 	BlockKinds  = []string{"chart", "table", "pages"}
-	InlineKinds = []string{"fig", "if", "row"}
+	InlineKinds = []string{"fig", "if", "row", "change", "prev", "edition"}
 )
 
 // newBlock makes the node of a block reference; kind is one of BlockKinds.
@@ -194,6 +244,20 @@ func newInline(kind string, sp Span, slot int) (Inline, error) {
 			return nil, fmt.Errorf("write a row value as {{row COLUMN}} or {{row COLUMN FORMAT}}")
 		}
 		return &RowRef{Span: sp, Slot: Slot(slot), Column: col, Format: format}, nil
+	case "change", "prev":
+		name, format, ok := nameAndFormat(sp.Arg)
+		if !ok {
+			return nil, fmt.Errorf("write it as {{%s NAME}} or {{%s NAME FORMAT}}", kind, kind)
+		}
+		if kind == "change" {
+			return &ChangeRef{Span: sp, Slot: Slot(slot), Name: name, Format: format}, nil
+		}
+		return &PrevRef{Span: sp, Slot: Slot(slot), Name: name, Format: format}, nil
+	case "edition":
+		if sp.Arg != "" && sp.Arg != "prev" {
+			return nil, fmt.Errorf("write {{edition}} for this edition or {{edition prev}} for the previous one")
+		}
+		return &EditionRef{Span: sp, Slot: Slot(slot), Prev: sp.Arg == "prev"}, nil
 	case "if":
 		c, err := ParseCond(sp.Arg)
 		if err != nil {
@@ -222,7 +286,7 @@ func misplaced(kind string) string {
 			return fmt.Sprintf("a %s placement must stand alone on its own line: {{%s NAME}}", kind, kind)
 		}
 	}
-	return fmt.Sprintf("unknown reference {{%s …}} (want {{fig NAME}}, {{if CONDITION then \"…\" else \"…\"}}, {{row COLUMN}}, or on a line of its own {{chart NAME}}, {{table NAME}}, {{pages NAME}})", kind)
+	return fmt.Sprintf("unknown reference {{%s …}} (want {{fig NAME}}, {{if CONDITION then \"…\" else \"…\"}}, {{row COLUMN}}, {{change NAME}}, {{prev NAME}}, {{edition}}, or on a line of its own {{chart NAME}}, {{table NAME}}, {{pages NAME}})", kind)
 }
 
 // refMatch is a {{kind arg}} found at the start of some bytes.
@@ -410,7 +474,7 @@ func (refRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	for _, k := range []ast.NodeKind{KindChart, KindTable, KindPages} {
 		reg.Register(k, renderBlock)
 	}
-	for _, k := range []ast.NodeKind{KindFig, KindRow, KindIf} {
+	for _, k := range []ast.NodeKind{KindFig, KindRow, KindIf, KindChange, KindPrev, KindEdition} {
 		reg.Register(k, renderInline)
 	}
 }

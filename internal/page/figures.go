@@ -3,8 +3,10 @@ package page
 import (
 	"strings"
 
-	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/expr"
+
+	"github.com/briefing-dev/briefing/internal/diag"
+	"github.com/briefing-dev/briefing/internal/edition"
 	"github.com/briefing-dev/briefing/internal/figure"
 	"github.com/briefing-dev/briefing/internal/format"
 	"github.com/briefing-dev/briefing/internal/narrative"
@@ -16,7 +18,12 @@ import (
 type Figures struct {
 	fm   *format.Formatter
 	figs *figure.Set
+	eds  *edition.Comparison // nil unless the briefing is a series
 }
+
+// Editions compares the figures with the previous edition; nil for a
+// briefing that is not a series.
+func (f Figures) Editions() *edition.Comparison { return f.eds }
 
 // Show is the fig function of templates: {{fig "name"}} or
 // {{fig "name" "percent:1"}}.
@@ -28,8 +35,9 @@ func (f Figures) Show(name string, fmtName ...string) (string, error) {
 	return showFigure(f.fm, fig, sp)
 }
 
-// Expand resolves the {{fig}} and {{if}} references in s, a TOML string
-// value at pos (the email subject); {{row}} has no row here.
+// Expand resolves the {{fig}}, {{if}} and, in a series, {{change}},
+// {{prev}} and {{edition}} references in s, a TOML string value at pos
+// (the email subject); {{row}} has no row here.
 func (f Figures) Expand(s string, pos diag.Pos) (string, error) {
 	return f.ExpandRow(s, pos, nil, 0)
 }
@@ -41,7 +49,7 @@ func (f Figures) ExpandRow(s string, pos diag.Pos, t *table.Table, r int) (strin
 	if err != nil {
 		return "", err
 	}
-	res := &resolver{in: Input{Format: f.fm, Figures: f.figs}}
+	res := &resolver{in: Input{Format: f.fm, Figures: f.figs, Editions: f.eds}}
 	var w *row
 	if t != nil {
 		w = &row{t: t, r: r}
@@ -55,11 +63,12 @@ func (f Figures) ExpandRow(s string, pos diag.Pos, t *table.Table, r int) (strin
 }
 
 // Env resolves figure names for conditions outside pages ([email]
-// send_if), as {{if}} reads them; with t, row.COLUMN reads row r of t.
+// send_if), as {{if}} reads them, and in a series change(), prev() and
+// has_prev(); with t, row.COLUMN reads row r of t.
 func (f Figures) Env(t *table.Table, r int) expr.Env {
 	var w *row
 	if t != nil {
 		w = &row{t: t, r: r}
 	}
-	return env(f.figs, w)
+	return env(f.figs, w, f.eds)
 }

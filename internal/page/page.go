@@ -37,6 +37,7 @@ import (
 
 	"github.com/briefing-dev/briefing/internal/chart"
 	"github.com/briefing-dev/briefing/internal/diag"
+	"github.com/briefing-dev/briefing/internal/edition"
 	"github.com/briefing-dev/briefing/internal/figure"
 	"github.com/briefing-dev/briefing/internal/format"
 	"github.com/briefing-dev/briefing/internal/narrative"
@@ -87,6 +88,10 @@ type Input struct {
 	Tables  map[string]*table.Table    // loaded tables and query results
 	Charts  map[string]*chart.Spec     // charts/*.toml by name
 	Views   map[string]*tableview.Spec // tables/*.toml by name
+	// Editions compares with the previous edition ({{change}}, {{prev}},
+	// change() in conditions, tables' change columns, charts' markers);
+	// nil for a briefing that is not a series, where they are errors.
+	Editions *edition.Comparison
 }
 
 // Set is what the page stage produces.
@@ -159,7 +164,7 @@ func Prepare(fsys fs.FS, in Input) (*Set, error) {
 		}
 	}
 	pages, nav := addSections(pages, srcs, from)
-	return &Set{Pages: pages, Figures: Figures{fm: in.Format, figs: in.Figures}, Nav: nav}, nil
+	return &Set{Pages: pages, Figures: Figures{fm: in.Format, figs: in.Figures, eds: in.Editions}, Nav: nav}, nil
 }
 
 // readContent parses and checks every content file, leaving drafts out,

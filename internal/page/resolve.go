@@ -8,6 +8,7 @@ import (
 
 	"github.com/briefing-dev/briefing/internal/chart"
 	"github.com/briefing-dev/briefing/internal/diag"
+	"github.com/briefing-dev/briefing/internal/edition"
 	"github.com/briefing-dev/briefing/internal/expr"
 	"github.com/briefing-dev/briefing/internal/figure"
 	"github.com/briefing-dev/briefing/internal/format"
@@ -81,12 +82,59 @@ func (r *resolver) checkRef(ref narrative.Ref, each *table.Table) error {
 		return err
 	case *narrative.IfRef:
 		return r.checkCond(n, each)
+	case *narrative.ChangeRef, *narrative.PrevRef, *narrative.EditionRef:
+		_, err := r.editionText(ref.(narrative.Inline))
+		return err
 	}
 	return nil // {{pages}} is checked once every content file is known
 }
 
+// noSeries explains an edition reference in a briefing that is not a
+// series.
+const noSeries = "%s compares with the previous edition; make the briefing a series with [editions] in site.toml"
+
+// editionText resolves {{change}}, {{prev}} and {{edition}}.
+func (r *resolver) editionText(ref narrative.Inline) (string, error) {
+	eds := r.in.Editions
+	switch n := ref.(type) {
+	case *narrative.ChangeRef:
+		if eds == nil {
+			return "", fmt.Errorf(noSeries, "{{change}}")
+		}
+		ch, err := eds.Change(n.Name, n.Format)
+		return ch.Text, err
+	case *narrative.PrevRef:
+		if eds == nil {
+			return "", fmt.Errorf(noSeries, "{{prev}}")
+		}
+		return eds.Prev(n.Name, n.Format)
+	case *narrative.EditionRef:
+		if eds == nil {
+			return "", fmt.Errorf(noSeries, "{{edition}}")
+		}
+		if !n.Prev {
+			return eds.Current().Label, nil
+		}
+		if e := eds.Previous(); e != nil {
+			return e.Label, nil
+		}
+		return edition.NoEarlier, nil
+	}
+	return "", fmt.Errorf("unknown reference %T", ref)
+}
+
 // checkCond checks the names a condition uses, each at its own column.
 func (r *resolver) checkCond(n *narrative.IfRef, each *table.Table) error {
+	for _, ref := range expr.EditionRefs(n.Expr) {
+		at := n.At
+		at.Col += ref.Off
+		if r.in.Editions == nil {
+			return diag.Content.Errorf(at, noSeries, ref.Func+"()")
+		}
+		if err := r.in.Editions.Check(ref); err != nil {
+			return diag.Content.Wrap(at, err)
+		}
+	}
 	names, offs := expr.Names(n.Expr)
 	for i, name := range names {
 		at := n.At
@@ -169,9 +217,9 @@ func (r *resolver) text(ref narrative.Inline, w *row) (string, error) {
 		}
 		return r.in.Format.Show(sp, w.t.Columns[c].Kind, v)
 	case *narrative.IfRef:
-		return cond(n, env(r.in.Figures, w))
+		return cond(n, env(r.in.Figures, w, r.in.Editions))
 	}
-	return "", fmt.Errorf("unknown reference %T", ref)
+	return r.editionText(ref)
 }
 
 // texts resolves inline references, each at its slot.
@@ -209,15 +257,20 @@ func showFigure(fm *format.Formatter, f *figure.Figure, sp format.Spec) (string,
 	return fm.Show(sp, f.Kind, table.Value{F: f.Value.Num, S: f.Value.Str})
 }
 
-// env resolves figures and, on a row page, row.COLUMN.
-func env(figs *figure.Set, w *row) expr.Env {
+// env resolves figures, on a row page row.COLUMN, and in a series the
+// edition functions.
+func env(figs *figure.Set, w *row, eds *edition.Comparison) expr.Env {
 	fenv := figs.Env()
-	return func(name string) (expr.Value, bool, error) {
+	e := func(name string) (expr.Value, bool, error) {
 		if col, ok := strings.CutPrefix(name, "row."); ok && w != nil {
 			return tableview.RowEnv(w.t, w.r)(col)
 		}
 		return fenv(name)
 	}
+	if eds == nil {
+		return e
+	}
+	return eds.Env(e)
 }
 
 // page prepares one page; w is its row, or nil.
@@ -261,11 +314,11 @@ func (r *resolver) bind(p *Page, blocks []narrative.Block, w *row) error {
 		case *narrative.ChartRef:
 			s := r.in.Charts[n.Name]
 			expand := func(key, text string) (string, error) { return r.expand(text, s.TextPos(key), w) }
-			p.Charts[n.Name], err = chart.BindExpanded(s, r.in.Tables, r.in.Format, rowText, expand)
+			p.Charts[n.Name], err = r.chart(p.Path, s, rowText, expand)
 		case *narrative.TableRef:
 			s := r.in.Views[n.Name]
 			var v *tableview.View
-			if v, err = tableview.Build(s, r.in.Tables, r.in.Format, rowText); err == nil {
+			if v, err = r.table(p.Path, s, rowText); err == nil {
 				err = r.expandTable(v, s, w)
 			}
 			p.Tables[n.Name] = v
@@ -275,6 +328,34 @@ func (r *resolver) bind(p *Page, blocks []narrative.Block, w *row) error {
 		}
 	}
 	return nil
+}
+
+// chart binds a chart placed on the page at path, with the previous
+// edition's markers when it asks for them.
+func (r *resolver) chart(path string, s *chart.Spec, rowText chart.RowFunc, expand func(key, text string) (string, error)) (*chart.Chart, error) {
+	c, err := chart.BindExpanded(s, r.in.Tables, r.in.Format, rowText, expand)
+	if err != nil || !s.Previous {
+		return c, err
+	}
+	var prev *chart.Previous
+	if r.in.Editions != nil {
+		prev = r.in.Editions.Chart(path, s.Name())
+	}
+	return c, chart.MarkPrevious(c, s, prev, r.in.Format)
+}
+
+// table builds a table placed on the page at path, with its change
+// columns when it asks for them.
+func (r *resolver) table(path string, s *tableview.Spec, rowText chart.RowFunc) (*tableview.View, error) {
+	v, err := tableview.Build(s, r.in.Tables, r.in.Format, rowText)
+	if err != nil || len(s.Changes) == 0 {
+		return v, err
+	}
+	var prev *tableview.PreviousTable
+	if r.in.Editions != nil {
+		prev = r.in.Editions.Table(path, s.Name())
+	}
+	return v, tableview.Changes(v, s, r.in.Format, prev)
 }
 
 // expandTable resolves the references in a table's caption, note and the

@@ -11,6 +11,8 @@
 //	totals = ["monthly_spend_usd", "share"]
 //	highlight = "share > 20%"          # mark rows where this holds
 //	each = "customer"                  # on a row page: this row's rows only
+//	changes = ["share"]                # in a series: how each moved since the last edition
+//	change_key = "customer"            # what matches rows across editions (default: the first column)
 //	[headers]                          # default: site.toml [labels], else Heading
 //	customer = "Customer"
 //	[formats]
@@ -59,6 +61,8 @@ type Spec struct {
 	Totals    []string          `toml:"totals"`
 	Highlight string            `toml:"highlight"`
 	Each      string            `toml:"each"`
+	Changes   []string          `toml:"changes"`
+	ChangeKey string            `toml:"change_key"`
 	Headers   map[string]string `toml:"headers"`
 	Formats   map[string]string `toml:"formats"`
 
@@ -85,6 +89,7 @@ type Cell struct {
 // Row is one body row.
 type Row struct {
 	Cells     []Cell
+	Values    []table.Value // the values the cells show, for the record of the build
 	Highlight bool
 }
 
@@ -94,7 +99,8 @@ type View struct {
 	Caption string
 	Note    string
 	Header  []Cell
-	Columns []string // the source column of each header cell
+	Columns []string     // the source column of each header cell
+	Kinds   []table.Kind // the kind of each column's values
 	Rows    []Row
 	Totals  []Cell // nil without a totals row
 }
@@ -166,6 +172,7 @@ func Build(s *Spec, tables map[string]*table.Table, fm *format.Formatter, row fu
 		col := t.Columns[c]
 		v.Header = append(v.Header, Cell{Text: s.header(col.Name), Numeric: col.Kind.IsNumeric()})
 		v.Columns = append(v.Columns, col.Name)
+		v.Kinds = append(v.Kinds, col.Kind)
 		name := s.Formats[col.Name]
 		if name == "" {
 			name = format.ForKind(col.Kind)
@@ -193,6 +200,7 @@ func Build(s *Spec, tables map[string]*table.Table, fm *format.Formatter, row fu
 				}
 			}
 			out.Cells = append(out.Cells, Cell{Text: text, Numeric: t.Columns[c].Kind.IsNumeric()})
+			out.Values = append(out.Values, t.Rows[r][c])
 		}
 		if hl != nil {
 			ok, err := s.holds(hl, t, r, "highlight")
