@@ -4,7 +4,7 @@
 //
 // This file is the only one that builds: it alone calls the build, the
 // static chart renderer and the writer, behind exampleSite,
-// exampleStaticSite, hostileSite and singleFile. Every other file reads
+// exampleStaticSite, hostileSite, singleFile and exampleEmail. Every other file reads
 // what a build wrote, through built.
 package e2e
 
@@ -17,10 +17,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/briefing-dev/briefing/internal/build"
 	"github.com/briefing-dev/briefing/internal/chartimage"
 	"github.com/briefing-dev/briefing/internal/config"
+	"github.com/briefing-dev/briefing/internal/email"
 	"github.com/briefing-dev/briefing/internal/site"
 	"github.com/briefing-dev/briefing/internal/table"
 )
@@ -139,6 +141,57 @@ func singleFile(t *testing.T, b *built) map[string][]byte {
 		t.Fatalf("%s: the single-file edition: %v", b.Name, err)
 	}
 	return files
+}
+
+// mailEdition is an email edition written as `briefing email` writes it.
+type mailEdition struct {
+	Dir string // index.html (images by cid:), preview.html (images as files), images/, briefing.eml
+}
+
+var exampleEmailBuild once[*mailEdition]
+
+// exampleEmail is the example's email edition, with its charts drawn as
+// PNGs by the chart-image service (without its cache), written to a
+// temporary folder.
+func exampleEmail(t *testing.T) *mailEdition {
+	t.Helper()
+	return exampleEmailBuild.get(t, func() (*mailEdition, error) {
+		js, err := pinnedECharts()
+		if err != nil {
+			return nil, err
+		}
+		images := chartimage.New(chartimage.Options{Off: true, Workers: 2})
+		defer images.Close()
+		abs, err := filepath.Abs(exampleDir)
+		if err != nil {
+			return nil, err
+		}
+		root, err := os.OpenRoot(abs)
+		if err != nil {
+			return nil, err
+		}
+		defer root.Close()
+		res, err := build.Build(root.FS(), build.Options{ECharts: js, Images: images, SkipStatic: true})
+		if err != nil {
+			return nil, fmt.Errorf("building the example for its email: %v", err)
+		}
+		batch, err := email.Compose(email.Request{Config: res.Config, Pages: res.SitePages, Tables: res.Tables,
+			Figures: res.Figures, Draw: res.Images})
+		if err == nil {
+			err = batch.Seal(time.Unix(1648771200, 0).UTC())
+		}
+		if err != nil {
+			return nil, fmt.Errorf("composing the example's email: %v", err)
+		}
+		dir, err := tempDir("email")
+		if err != nil {
+			return nil, err
+		}
+		if err := build.Write(filepath.Join(dir, "email"), batch.Files()); err != nil {
+			return nil, err
+		}
+		return &mailEdition{Dir: filepath.Join(dir, "email")}, nil
+	})
 }
 
 // pinnedECharts reads the ECharts that npm ci installed at the repository

@@ -71,7 +71,13 @@ func (c *emailCommand) run(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ed, err := openEdition(b, c.out)
+	if err := e.warn(editionWarnings(batch), false); err != nil {
+		return err
+	}
+	// A dry run of one message prints it and writes nothing; messages
+	// made per row are written, for the reader to open.
+	readOnly := c.dryRun && !batch.PerRow
+	ed, err := openEdition(b, c.out, readOnly)
 	if err != nil {
 		return err
 	}
@@ -82,8 +88,10 @@ func (c *emailCommand) run(e *env, args []string) error {
 	if err := batch.SealFor(ed.journal, date, c.force); err != nil {
 		return err
 	}
-	if err := ed.write(batch); err != nil {
-		return err
+	if !readOnly {
+		if err := ed.write(batch); err != nil {
+			return err
+		}
 	}
 	switch {
 	case c.dryRun:
@@ -109,6 +117,21 @@ func (c *emailCommand) compose(b *briefing) (*email.Batch, error) {
 	return email.Compose(r)
 }
 
+// editionWarnings are the warnings of the batch's messages, each once.
+func editionWarnings(b *email.Batch) []*diag.Error {
+	var out []*diag.Error
+	seen := map[string]bool{}
+	for _, m := range b.Messages {
+		for _, w := range m.Edition.Warnings {
+			if !seen[w.Error()] {
+				seen[w.Error()] = true
+				out = append(out, w)
+			}
+		}
+	}
+	return out
+}
+
 func size(b *email.Batch) int {
 	n := 0
 	for _, m := range b.Messages {
@@ -125,16 +148,20 @@ type mailFolder struct {
 }
 
 // openEdition finds the output folder and reads the journal of earlier
-// runs.
-func openEdition(b *briefing, out string) (*mailFolder, error) {
+// runs; readOnly makes no output folder where there is none.
+func openEdition(b *briefing, out string, readOnly bool) (*mailFolder, error) {
 	outAbs, err := outputDir(b.siteAbs, out, b.res.Config.Output)
 	if err != nil {
 		return nil, err
 	}
+	ed := &mailFolder{out: outAbs, dir: filepath.Join(outAbs, "email")}
+	if _, err := os.Stat(outAbs); readOnly && errors.Is(err, fs.ErrNotExist) {
+		ed.journal = email.ReadJournal(nil)
+		return ed, nil
+	}
 	if err := build.EnsureOutput(outAbs); err != nil {
 		return nil, err
 	}
-	ed := &mailFolder{out: outAbs, dir: filepath.Join(outAbs, "email")}
 	root, err := os.OpenRoot(outAbs)
 	if err != nil {
 		return nil, diag.Internal.Errorf(diag.Pos{}, "output folder %s: %v", outAbs, err)

@@ -124,6 +124,8 @@ func TestExitCodes(t *testing.T) {
 			first: `briefing: --to: address "not an address": mail: no angle-addr`},
 		{name: "email no host", code: 2, args: []string{"email", "--send", "$SITE"},
 			first: `briefing: site.toml:11:2: no SMTP server: set host in [email.smtp] of site.toml`},
+		{name: "email dry run no host", code: 2, args: []string{"email", "--dry-run", "$SITE"},
+			first: `briefing: site.toml:11:2: no SMTP server: set host in [email.smtp] of site.toml`},
 		{name: "email send_if false", code: 0, args: []string{"email", "--send", "-q", "$SITE"},
 			edits: []edit{{"site.toml", "pages = [", "send_if = \"acme_share > 90%\"\npages = ["}}},
 		{name: "email send_if unknown figure", code: 2, args: []string{"email", "--send", "$SITE"},

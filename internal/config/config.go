@@ -199,6 +199,9 @@ type Email struct {
 	// Rate is how many messages --send sends a minute, at most. Default 60.
 	Rate int  `toml:"rate"`
 	SMTP SMTP `toml:"smtp"`
+	// Preheader is the line inbox lists show after the subject. Default:
+	// the first sentence of the email's first paragraph.
+	Preheader string `toml:"preheader"`
 }
 
 // SMTP configures sending. The password is never read from site.toml:

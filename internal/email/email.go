@@ -48,6 +48,9 @@ type Edition struct {
 	HTML    []byte // the body; images as cid: URLs
 	Text    []byte
 	Images  []Image
+	// Warnings are problems the edition worked around, such as links
+	// made plain text because the site has no base_url.
+	Warnings []*diag.Error
 }
 
 // Drawer makes chart images (package chartimage): images[i] answers
@@ -117,9 +120,6 @@ func makeEdition(cfg *config.Site, chosen, all []site.Page, subject, greeting st
 		return nil, err
 	}
 	var body bytes.Buffer
-	if greeting != "" {
-		fmt.Fprintf(&body, "<p>%s</p>\n", html.EscapeString(greeting))
-	}
 	for i, p := range chosen {
 		if i > 0 {
 			body.WriteString(`<hr style="border:0;border-top:1px solid #dde1e8;margin:28px 0">`)
@@ -135,13 +135,31 @@ func makeEdition(cfg *config.Site, chosen, all []site.Page, subject, greeting st
 			return nil, err
 		}
 	}
-	content, err := inlineStyles(body.Bytes(), cfg.BaseURL, all)
+	content, unwound, err := inlineStyles(body.Bytes(), cfg.BaseURL, all)
 	if err != nil {
 		return nil, err
 	}
-	ed.HTML = layout(cfg, subject, content)
+	if unwound > 0 {
+		ed.Warnings = append(ed.Warnings, &diag.Error{Kind: diag.Config, Pos: keyPos(cfg, "base_url"), Warning: true,
+			Msg: fmt.Sprintf("base_url is not set, so %s plain text (set base_url to the published briefing's address to keep links)",
+				plural(unwound, "link in the email edition is", "links in the email edition are"))})
+	}
+	pre := preheader(cfg, content) // from the briefing, not the greeting
+	if greeting != "" {
+		opening, _, _ := inlineStyles([]byte("<p>"+html.EscapeString(greeting)+"</p>\n"), "", nil)
+		content = append(opening, content...)
+	}
+	ed.HTML = layout(cfg, subject, pre, content)
 	ed.Text = plainText(cfg, subject, content)
 	return ed, nil
+}
+
+// plural is "1 link is" or "3 links are".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 func findPage(pages []site.Page, name string) (site.Page, bool) {
@@ -174,7 +192,9 @@ func (ed *Edition) block(w io.Writer, p site.Page, r narrative.Block, images map
 		if c.Subtitle != "" {
 			fmt.Fprintf(w, `<p class="chart-subtitle">%s</p>`, html.EscapeString(c.Subtitle))
 		}
-		fmt.Fprintf(w, `<img src="cid:%s" width="%d" height="%d" alt="%s">`, img.CID, img.Width, img.Height, html.EscapeString(AltText(c)))
+		// The image sits in a white cell: it reads the same in dark mode.
+		fmt.Fprintf(w, `<table class="chart-panel"><tr><td class="chart-panel"><img src="cid:%s" width="%d" height="%d" alt="%s"></td></tr></table>`,
+			img.CID, img.Width, img.Height, html.EscapeString(AltText(c)))
 		if c.Source != "" {
 			fmt.Fprintf(w, `<p class="chart-source">%s</p>`, html.EscapeString(c.Source))
 		}

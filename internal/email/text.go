@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	xhtml "golang.org/x/net/html"
@@ -154,7 +155,9 @@ func inline(n *xhtml.Node) string {
 		}
 	}
 	walk(n)
-	return strings.Join(strings.Fields(b.String()), " ")
+	// The HTML's number cells hold no-break spaces and hyphens; plain
+	// text wants the ordinary ones (Fields splits at a no-break space).
+	return strings.Join(strings.Fields(strings.ReplaceAll(b.String(), "\u2011", "-")), " ")
 }
 
 func textOf(n *xhtml.Node) string {
@@ -219,4 +222,62 @@ func (t *textWriter) table(n *xhtml.Node) {
 		t.b.WriteString(strings.TrimRight(strings.Join(cells, "  "), " ") + "\n")
 	}
 	t.b.WriteString("\n")
+}
+
+// preheader is the line inbox lists show after the subject: [email]
+// preheader, else the first sentence of the email's first paragraph.
+func preheader(cfg *config.Site, content []byte) string {
+	if p := strings.TrimSpace(cfg.Email.Preheader); p != "" {
+		return p
+	}
+	ctx := &xhtml.Node{Type: xhtml.ElementNode, Data: "body", DataAtom: atom.Body}
+	nodes, err := xhtml.ParseFragment(bytes.NewReader(content), ctx)
+	if err != nil {
+		return ""
+	}
+	for _, n := range nodes {
+		if p := firstParagraph(n); p != "" {
+			return firstSentence(p)
+		}
+	}
+	return ""
+}
+
+// firstParagraph is the text of the first paragraph or list item in n.
+func firstParagraph(n *xhtml.Node) string {
+	if n.Type == xhtml.ElementNode && (n.Data == "p" || n.Data == "li") {
+		return textOf(n)
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if p := firstParagraph(c); p != "" {
+			return p
+		}
+	}
+	return ""
+}
+
+// maxPreheader is the longest preheader made from the text, in
+// characters: inbox lists show fewer.
+const maxPreheader = 140
+
+// firstSentence is s up to the end of its first sentence: a '.', '!' or
+// '?' before a space and a capital letter, or the end. "$1.2M" and "e.g.
+// a" do not end one. A longer sentence is cut at a word and ends in "…".
+func firstSentence(s string) string {
+	r := []rune(s)
+	end := len(r)
+	for i := 0; i+2 < len(r); i++ {
+		if strings.ContainsRune(".!?", r[i]) && r[i+1] == ' ' && unicode.IsUpper(r[i+2]) {
+			end = i + 1
+			break
+		}
+	}
+	if end <= maxPreheader {
+		return string(r[:end])
+	}
+	cut := strings.LastIndex(string(r[:maxPreheader]), " ")
+	if cut <= 0 {
+		return string(r[:maxPreheader]) + "…"
+	}
+	return strings.TrimRight(string(r[:maxPreheader])[:cut], " ,;:") + "…"
 }
