@@ -77,7 +77,7 @@ func TestComposeLinks(t *testing.T) {
 	doc := compose(t, d)
 	hrefs := attrs(doc, "href")
 	want := []string{
-		"assets/style.css", // the site's style sheet
+		"assets/style.css",                                        // the site's style sheet
 		"#page-index", "#page-customers", "#page-customer-tiktok", // the contents
 		"#page-customers", "#customer-tiktok--spend", "#index--note", "https://example.com/x",
 		"#page-index",
