@@ -82,8 +82,8 @@ func TestPDFExample(t *testing.T) {
 		lo, hi = lo+pc.minPages, hi+pc.maxPages
 		want = append(append(want, p.Title), pc.want...)
 	}
-	if len(pages) != 4 {
-		t.Errorf("printed %d pages of the navigation, want 4", len(pages))
+	if len(pages) != 5 {
+		t.Errorf("printed %d pages of the navigation, want 5 (four content pages and the editions)", len(pages))
 	}
 	n := len(pageObjectRE.FindAll(out, -1))
 	if sheets := strings.Count(text, "\f"); sheets != n {

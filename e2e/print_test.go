@@ -68,6 +68,9 @@ var printCases = []printCase{
 	}},
 	// 1 page: prose and lists only.
 	{"outlook.html", 1, 2, []string{"Risks and outlook", "What the provider is doing", "What to watch"}},
+	// 1 page: the archive of editions, newest first, with their headline
+	// figures, the illustrative one labelled so.
+	{"editions/index.html", 1, 2, []string{"Editions", "Mar 2022", "Feb 2022", "24.1%", "23.4%", "Illustrative"}},
 	// 2 pages: the lede, the spend chart, its data table and the monthly
 	// table on page 1; the link back to all customers and the footer on
 	// page 2.
