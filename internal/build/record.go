@@ -133,8 +133,7 @@ const archivePath = "editions/index.html"
 // The pages' text is fixed; what comes from records (labels, notes,
 // figures) is in their tables and titles, which templates escape.
 func archivePages(cfg *config.Site, series *edition.Series, cur *edition.Record) ([]page.Page, error) {
-	recs := append(slices.Clone(series.Past), cur)
-	slices.SortStableFunc(recs, func(a, b *edition.Record) int { return compareEditions(b.Edition, a.Edition) })
+	recs := editionsNewestFirst(series, cur)
 	index, err := archiveIndex(cfg, recs, cur)
 	if err != nil {
 		return nil, err
@@ -267,11 +266,11 @@ func recordNames(series *edition.Series) []string {
 	for _, p := range series.Past {
 		names = append(names, edition.FileName(p.Edition.ID))
 	}
-	return append(names, edition.FileName(series.Current.ID))
+	return append(names, edition.FileName(series.Current.ID), feedPath)
 }
 
 // writeRecord writes the record of the build and, in a series, each
-// edition's record beside its page.
+// edition's record beside its page and the feed of the editions.
 func writeRecord(w interface {
 	WriteFile(string, []byte) error
 }, r *Result, series *edition.Series) error {
@@ -290,5 +289,12 @@ func writeRecord(w interface {
 			return err
 		}
 	}
-	return w.WriteFile(edition.FileName(series.Current.ID), r.RecordJSON)
+	if err := w.WriteFile(edition.FileName(series.Current.ID), r.RecordJSON); err != nil {
+		return err
+	}
+	b, err := feed(r.Config, editionsNewestFirst(series, r.Record))
+	if err != nil {
+		return diag.Internal.Errorf(diag.Pos{File: feedPath}, "making the feed: %v", err)
+	}
+	return w.WriteFile(feedPath, b)
 }
