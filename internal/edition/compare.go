@@ -64,7 +64,7 @@ const (
 	FirstEdition              // there is no previous edition
 	NewFigure                 // the previous edition did not have the figure
 	NoValue                   // the figure has no value now, or had none then
-	FromZero                  // money that was zero has no relative change
+	FromZero                  // money that was zero, and is not now, has no relative change
 )
 
 // Change is how a figure moved since the previous edition.
@@ -88,13 +88,16 @@ type Change struct {
 
 // Change tells how the figure called name moved. fmtName, when set,
 // overrides the format of the amount (pp:2, change:0). An unknown figure,
-// a text figure, or a format that does not fit are errors.
+// a text figure (one with a value), or a format that does not fit are
+// errors.
 func (c *Comparison) Change(name, fmtName string) (Change, error) {
 	f, ok := c.figs.Get(name)
 	if !ok {
 		return Change{}, fmt.Errorf("unknown figure %q (figures are declared in figures.toml)", name)
 	}
-	if f.Kind == table.Text {
+	// A figure with no value may not know its kind (a query that returned
+	// no rows has no column type): it shows the fallback, whatever it is.
+	if f.Kind == table.Text && !f.Missing {
 		return Change{}, fmt.Errorf("figure %q is text: it has no change; show the last edition's with {{prev %s}}", name, name)
 	}
 	sp, err := changeSpec(f, fmtName)
@@ -105,7 +108,7 @@ func (c *Comparison) Change(name, fmtName string) (Change, error) {
 	cur, prev, state := c.values(f)
 	if ch.State = state; state == Compared {
 		ch.Value = changeValue(f, sp, cur, prev)
-		if isRelative(f, sp) && prev.F == 0 {
+		if isRelative(f, sp) && prev.F == 0 && cur.F != 0 {
 			ch.State, ch.Value = FromZero, 0
 		}
 	}
@@ -129,8 +132,11 @@ func (c *Comparison) values(f *figure.Figure) (cur, prev table.Value, s State) {
 		return cur, prev, NoValue
 	}
 	rf, ok := c.prev.Figures[f.Name]
-	if !ok {
+	switch {
+	case !ok:
 		return cur, prev, NewFigure
+	case rf.Value.Null:
+		return cur, prev, NoValue // had no value then, of whatever kind
 	}
 	k, err := table.ParseKind(rf.Kind)
 	if err != nil || k != f.Kind && !(k.IsNumeric() && f.Kind.IsNumeric()) {
@@ -160,6 +166,8 @@ func changeSpec(f *figure.Figure, fmtName string) (format.Spec, error) {
 		name = "change"
 	case !f.Kind.IsNumeric():
 		name = "integer" // a count of months, quarters or days
+	case own.Name == "ordinal":
+		name = "integer" // a rank moves by places: −3, not −3rd
 	default:
 		name = f.Format
 	}
@@ -187,10 +195,13 @@ func isRelative(f *figure.Figure, sp format.Spec) bool {
 }
 
 func changeValue(f *figure.Figure, sp format.Spec, cur, prev table.Value) float64 {
-	if isRelative(f, sp) {
-		return (cur.F - prev.F) / math.Abs(prev.F)
+	switch {
+	case !isRelative(f, sp):
+		return cur.F - prev.F
+	case prev.F == 0:
+		return 0 // from zero (FromZero), or zero both times: no change
 	}
-	return cur.F - prev.F
+	return (cur.F - prev.F) / math.Abs(prev.F)
 }
 
 // amount shows a change, or says why there is none.

@@ -18,8 +18,10 @@
 // machine that built the last edition.
 //
 // How changes read (Change): a percent moves by percentage points (+1.2
-// pp), money by a relative change (+12%), a number by its difference in the
-// figure's own format (+150), a month, quarter or date by a count of them.
+// pp), money by a relative change (+12%; money that was zero then shows
+// none, and zero both times is unchanged), a number by its difference in
+// the figure's own format (+150; a rank by places, −3), a month, quarter or
+// date by a count of them.
 // Where there is nothing to compare, the text says why: "no earlier
 // edition" in a first edition, "new since Feb 2022" for a figure the last
 // edition did not have, "n/a" where either value is missing. Expressions
