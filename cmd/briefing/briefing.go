@@ -11,6 +11,7 @@ import (
 	"github.com/briefing-dev/briefing/internal/build"
 	"github.com/briefing-dev/briefing/internal/chartimage"
 	"github.com/briefing-dev/briefing/internal/diag"
+	"github.com/briefing-dev/briefing/internal/render"
 	"github.com/briefing-dev/briefing/internal/sitefs"
 )
 
@@ -63,6 +64,8 @@ func openBriefing(siteDir string, opt build.Options, images *imageFlags, pages b
 			root.Close()
 			return nil, usagef("BRIEFING_ECHARTS: %v", err)
 		}
+		// npm ci beside it may have made the smaller drawing build.
+		opt.DrawECharts, _ = os.ReadFile(filepath.Join(filepath.Dir(p), filepath.FromSlash(render.BesidePath)))
 	}
 	if opt.Now == nil {
 		t, err := messageDate()

@@ -17,6 +17,7 @@ import (
 	"github.com/briefing-dev/briefing/internal/build"
 	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/preview"
+	"github.com/briefing-dev/briefing/internal/render"
 )
 
 // serveCommand serves the briefing on loopback, rebuilding on every
@@ -60,6 +61,8 @@ func (c *serveCommand) run(e *env, args []string) error {
 		if opt.ECharts, err = os.ReadFile(p); err != nil {
 			return usagef("BRIEFING_ECHARTS: %v", err)
 		}
+		// npm ci beside it may have made the smaller drawing build.
+		opt.DrawECharts, _ = os.ReadFile(filepath.Join(filepath.Dir(p), filepath.FromSlash(render.BesidePath)))
 	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(c.bind, strconv.Itoa(c.port)))
 	if err != nil {

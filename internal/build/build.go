@@ -59,6 +59,9 @@ type Options struct {
 	// ECharts, when set, is used instead of reading the file named in
 	// site.toml (or EChartsDefault). It is checked against the pin too.
 	ECharts []byte
+	// DrawECharts, when set, is a drawing build of ECharts found beside
+	// ECharts (render.BesidePath); used only if it is the pinned one.
+	DrawECharts []byte
 	// UserECharts, when set, is the user's copy of ECharts, read (and
 	// filled with npm the first time) when the site has charts and neither
 	// ECharts, site.toml nor the site's node_modules gives one.
@@ -418,9 +421,9 @@ func readECharts(fsys fs.FS, cfg *config.Site, opt Options) (ship, draw []byte, 
 		if err != nil {
 			return nil, nil, nil
 		}
-		return nil, render.Drawing(fsys, b), nil
+		return nil, render.Drawing(fsys, b, opt.DrawECharts), nil
 	}
-	return b, render.Drawing(fsys, b), err
+	return b, render.Drawing(fsys, b, opt.DrawECharts), err
 }
 
 func findECharts(fsys fs.FS, cfg *config.Site, opt Options) ([]byte, error) {

@@ -25,16 +25,28 @@ const DrawBuildSHA256 = "e5b9c9f389c949d7eae96e0e9ac0b643f812158cb3ce1674d60b7c5
 // a briefing whose ECharts was installed without this repository's
 // package.json draws with the whole file. Without whole (no pinned copy of
 // ECharts in the site) it returns nil: nothing is drawn.
-func Drawing(fsys fs.FS, whole []byte) []byte {
+//
+// beside, when given, is a drawing build found next to an ECharts named
+// outside the site (BRIEFING_ECHARTS in a checkout where npm ci ran); it is
+// used when the site has none, and only if it is the pinned one.
+func Drawing(fsys fs.FS, whole []byte, beside ...[]byte) []byte {
 	if whole == nil {
 		return nil
 	}
-	b, err := fs.ReadFile(fsys, DrawBuildPath)
-	if err != nil || !pinnedDrawBuild(b) {
-		return whole
+	if b, err := fs.ReadFile(fsys, DrawBuildPath); err == nil && pinnedDrawBuild(b) {
+		return b
 	}
-	return b
+	for _, b := range beside {
+		if pinnedDrawBuild(b) {
+			return b
+		}
+	}
+	return whole
 }
+
+// BesidePath is where npm ci puts the drawing build relative to an
+// echarts.min.js it installed (node_modules/echarts/dist/echarts.min.js).
+const BesidePath = "../../.briefing/echarts-draw.js"
 
 func pinnedDrawBuild(b []byte) bool {
 	sum := sha256.Sum256(b)

@@ -36,17 +36,20 @@ func TestDrawingChoosesThePinnedBuild(t *testing.T) {
 	whole := []byte("the whole echarts.min.js")
 	altered := append(bytes.Clone(draw), ';')
 	for _, tc := range []struct {
-		name  string
-		fsys  fstest.MapFS
-		whole []byte
-		want  []byte
+		name   string
+		fsys   fstest.MapFS
+		whole  []byte
+		beside []byte
+		want   []byte
 	}{
-		{"installed", fstest.MapFS{DrawBuildPath: {Data: draw}}, whole, draw},
-		{"absent", fstest.MapFS{}, whole, whole},
-		{"altered", fstest.MapFS{DrawBuildPath: {Data: altered}}, whole, whole},
-		{"no pinned copy in the site", fstest.MapFS{DrawBuildPath: {Data: draw}}, nil, nil},
+		{"installed", fstest.MapFS{DrawBuildPath: {Data: draw}}, whole, nil, draw},
+		{"absent", fstest.MapFS{}, whole, nil, whole},
+		{"altered", fstest.MapFS{DrawBuildPath: {Data: altered}}, whole, nil, whole},
+		{"no pinned copy in the site", fstest.MapFS{DrawBuildPath: {Data: draw}}, nil, nil, nil},
+		{"beside BRIEFING_ECHARTS", fstest.MapFS{}, whole, draw, draw},
+		{"altered beside", fstest.MapFS{}, whole, altered, whole},
 	} {
-		if got := Drawing(tc.fsys, tc.whole); !bytes.Equal(got, tc.want) {
+		if got := Drawing(tc.fsys, tc.whole, tc.beside); !bytes.Equal(got, tc.want) {
 			t.Errorf("%s: Drawing returned %d bytes, want %d", tc.name, len(got), len(tc.want))
 		}
 	}
