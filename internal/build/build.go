@@ -201,6 +201,7 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 			return nil, err
 		}
 		pages = append(pages, archive...)
+		set.Nav = withArchive(set.Nav, page.Link{Title: archive[0].Title, Path: archivePath})
 	}
 	r.SitePages, r.Figures = pages, set.Figures
 	r.Charts = map[string]*chart.Chart{}
@@ -502,4 +503,14 @@ func addStatic(fsys fs.FS, w site.Writer, taken map[string]bool) ([]string, erro
 		names = append(names, rel)
 	}
 	return names, nil
+}
+
+// withArchive puts the archive of editions in the top bar: last, or just
+// before the link to every page when the bar is full.
+func withArchive(nav []page.Link, archive page.Link) []page.Link {
+	if len(nav) > page.MaxNav {
+		more := nav[len(nav)-1]
+		return append(append(nav[:len(nav)-1:len(nav)-1], archive), more)
+	}
+	return append(nav, archive)
 }

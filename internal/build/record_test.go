@@ -160,6 +160,13 @@ func TestEditions(t *testing.T) {
 		"Feb 2022 30% $100M",
 		"Jan 2022 20% $100M",
 		"Mar 2022 Feb 2022 Jan 2022") // the links to each edition's page
+	// Every page's top bar leads to the archive.
+	for _, p := range []string{"index.html", "editions/2022-01.html"} {
+		nav, _, _ := strings.Cut(string(mar.Files[p]), "</nav>")
+		if !strings.Contains(nav, `editions/index.html"`) {
+			t.Errorf("%s: the top bar has no link to the archive of editions:\n%s", p, nav)
+		}
+	}
 	wantText(t, "January's page", readerText(mar.Files["editions/2022-01.html"]),
 		"Jan 2022 edition", "acme_share 20%", "total $100M")
 	if !bytes.Equal(mar.Files["editions/2022-01.json"], recorded["2022-01"]) {
