@@ -88,37 +88,11 @@ func (s *Site) IsSourceTable(name string) bool {
 // position of its SQL's first byte in site.toml.
 func (s *Site) SourceQuery(name string) source.Query {
 	d := s.Data[name]
-	start := s.textStart(s.ix.Value("data", name, "sql"))
+	start := s.ix.TextStart("data", name, "sql")
 	types := make(map[string]table.Kind, len(d.Columns))
 	for c, k := range d.Columns {
 		types[c], _ = table.ParseKind(k)
 	}
 	return source.Query{Name: name, Source: d.Source, SQL: d.SQL, File: File, Line: start.Line, Col: start.Col,
 		Types: types, Where: s.ix.Key("data", name)}
-}
-
-// textStart returns where the text of the string value at p begins: just
-// past the opening quote, or at the start of the next line when the
-// opening quotes of a multi-line string end their line (TOML drops that
-// newline).
-func (s *Site) textStart(p diag.Pos) diag.Pos {
-	if p.Line < 1 || p.Col < 1 {
-		return p
-	}
-	line := s.ix.Line(p.Line)
-	if p.Col > len(line) {
-		return p
-	}
-	rest := line[p.Col-1:]
-	for _, q := range []string{`"""`, "'''"} {
-		if rest == q {
-			return diag.Pos{File: p.File, Line: p.Line + 1, Col: 1}
-		}
-		if strings.HasPrefix(rest, q) {
-			p.Col += len(q)
-			return p
-		}
-	}
-	p.Col++
-	return p
 }
