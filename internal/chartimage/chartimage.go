@@ -56,7 +56,7 @@ import (
 // package render or package raster would draw the same option differently:
 // entries drawn by an older version are then never read again (and are
 // pruned as the cache fills).
-const Version = "3" // 2: fallback fonts for characters the Go fonts lack; 3: no toolbox hit area, drawn with the drawing build
+const Version = "4" // 2: fallback fonts for characters the Go fonts lack; 3: no toolbox hit area, drawn with the drawing build; 4: text fitted to its measured width (textLength)
 
 // DefaultMaxBytes bounds the cache folder when site.toml does not:
 // 256 MiB, about 5,000 chart images.

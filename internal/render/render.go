@@ -121,7 +121,7 @@ func (r *Renderer) SVGWith(option []byte, width, height int, set *fonts.Set) ([]
 	if err := Sanitize(svg); err != nil {
 		return nil, fmt.Errorf("render: unsafe SVG: %w", err)
 	}
-	return svg, nil
+	return fitText(svg, set), nil
 }
 
 // Close releases the runtimes. SVG fails after Close; renders already

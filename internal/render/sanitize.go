@@ -40,7 +40,7 @@ var safeAttributes = map[string]bool{
 	"stop-color": true, "stop-opacity": true, "gradientUnits": true, "gradientTransform": true,
 	"clip-path": true, "clipPathUnits": true,
 	"dominant-baseline": true, "text-anchor": true, "font-family": true, "font-size": true,
-	"font-style": true, "font-weight": true,
+	"font-style": true, "font-weight": true, "textLength": true, "lengthAdjust": true,
 }
 
 // Sanitize reports an error unless svg is well-formed XML holding one svg
