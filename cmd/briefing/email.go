@@ -14,6 +14,7 @@ import (
 	"github.com/briefing-dev/briefing/internal/build"
 	"github.com/briefing-dev/briefing/internal/diag"
 	"github.com/briefing-dev/briefing/internal/email"
+	"github.com/briefing-dev/briefing/internal/sitefs"
 )
 
 // emailCommand writes the email edition to OUTPUT/email, and sends it
@@ -192,19 +193,7 @@ func (ed *mailFolder) record(line []byte) error {
 		return err
 	}
 	defer root.Close()
-	f, err := root.OpenFile(email.JournalFile, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(line); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return sitefs.WriteSynced(root, email.JournalFile, os.O_APPEND, line)
 }
 
 // dryRunReport says what --send would do. The one message of a site

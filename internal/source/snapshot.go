@@ -18,6 +18,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/briefing-dev/briefing/internal/diag"
+	"github.com/briefing-dev/briefing/internal/sitefs"
 	"github.com/briefing-dev/briefing/internal/table"
 )
 
@@ -228,7 +229,7 @@ func WriteSnapshots(root *os.Root, snaps []*Snapshot) error {
 		}{{csvName, csvData}, {stName, stData}} {
 			tmp := path.Join(SnapshotDir, "."+path.Base(f.name)+".new")
 			moves = append(moves, move{tmp, f.name})
-			if err := writeSynced(root, tmp, f.data); err != nil {
+			if err := sitefs.WriteSynced(root, tmp, os.O_TRUNC, f.data); err != nil {
 				cleanup()
 				return err
 			}
@@ -245,22 +246,6 @@ func WriteSnapshots(root *os.Root, snaps []*Snapshot) error {
 		d.Close()
 	}
 	return nil
-}
-
-func writeSynced(root *os.Root, name string, data []byte) error {
-	f, err := root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 func unwrapPath(err error) error {
