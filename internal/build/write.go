@@ -1,6 +1,7 @@
 package build
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -37,7 +38,7 @@ type Output struct {
 	lock   *os.File
 	exists bool // the output folder existed when Create looked
 
-	dirs sync.Map // folders made in tmp
+	dirs sync.Map // folder in tmp → *os.Root open on it
 	mu   sync.Mutex
 	tops map[string]bool // first path elements written
 	done atomic.Bool
@@ -108,11 +109,14 @@ func (o *Output) WriteFile(name string, data []byte) error {
 	if !fs.ValidPath(name) || name == "." || name == Marker {
 		return diag.Internal.Errorf(diag.Pos{}, "refusing to write %q: not a path inside the output", name)
 	}
-	if err := o.mkdirs(path.Dir(name)); err != nil {
+	dir, err := o.dir(path.Dir(name))
+	if err != nil {
 		return err
 	}
-	if err := o.root.WriteFile(path.Join(o.tmp, name), data, 0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
+	if !o.reuse(name, data) {
+		if err := dir.WriteFile(path.Base(name), data, 0o644); err != nil {
+			return fmt.Errorf("writing %s: %w", name, err)
+		}
 	}
 	top, _, _ := strings.Cut(name, "/")
 	o.mu.Lock()
@@ -120,6 +124,46 @@ func (o *Output) WriteFile(name string, data []byte) error {
 	o.mu.Unlock()
 	hook("file")
 	return nil
+}
+
+// reuse links the previous output's copy of name into the new output when
+// it is a plain file holding exactly data, and reports whether it did. An
+// unchanged page then keeps its file (and its modification time, which
+// deployment tools that sync by time go by), and a rebuild neither makes
+// nor frees a file for it: making 10,000 files right after freeing
+// 10,000 costs ext4 a scan per file (half of a 10,000-page build's CPU
+// here). Files are never changed in place, so the two outputs sharing a
+// file until the swap is safe; a failed build leaves the previous output
+// as it was.
+func (o *Output) reuse(name string, data []byte) bool {
+	if !o.exists {
+		return false
+	}
+	old, dst := path.Join(o.base, name), path.Join(o.tmp, name)
+	if !o.plainFile(old, len(data)) {
+		return false
+	}
+	b, err := o.root.ReadFile(old)
+	if err != nil || !bytes.Equal(b, data) {
+		return false
+	}
+	if err := o.root.Link(old, dst); err != nil {
+		return false
+	}
+	// The previous output could have changed between the look and the
+	// link; what was linked must still be a plain file of the same size.
+	if !o.plainFile(dst, len(data)) {
+		_ = o.root.Remove(dst)
+		return false
+	}
+	return true
+}
+
+// plainFile reports whether name is a regular file of size bytes, not
+// following a symbolic link.
+func (o *Output) plainFile(name string, size int) bool {
+	fi, err := o.root.Lstat(name)
+	return err == nil && fi.Mode().IsRegular() && fi.Size() == int64(size)
 }
 
 // ReadFile reads back a file written before.
@@ -130,18 +174,37 @@ func (o *Output) ReadFile(name string) ([]byte, error) {
 	return o.root.ReadFile(path.Join(o.tmp, name))
 }
 
-func (o *Output) mkdirs(dir string) error {
-	if dir == "." {
-		return nil
+// dir makes a folder of the new output and returns a root open on it.
+// Roots are kept until the output is committed or aborted, so that a file
+// is written with one open: a path of several folders through o.root
+// costs an open and a close per folder, which at 10,000 pages was a fifth
+// of a build's CPU.
+func (o *Output) dir(dir string) (*os.Root, error) {
+	if r, ok := o.dirs.Load(dir); ok {
+		return r.(*os.Root), nil
 	}
-	if _, ok := o.dirs.Load(dir); ok {
-		return nil
+	full := path.Join(o.tmp, dir)
+	if err := o.root.MkdirAll(full, 0o755); err != nil {
+		return nil, fmt.Errorf("creating %s in the output: %w", dir, err)
 	}
-	if err := o.root.MkdirAll(path.Join(o.tmp, dir), 0o755); err != nil {
-		return fmt.Errorf("creating %s in the output: %w", dir, err)
+	r, err := o.root.OpenRoot(full)
+	if err != nil {
+		return nil, fmt.Errorf("opening %s in the output: %w", dir, err)
 	}
-	o.dirs.Store(dir, true)
-	return nil
+	if prev, loaded := o.dirs.LoadOrStore(dir, r); loaded {
+		r.Close()
+		return prev.(*os.Root), nil
+	}
+	return r, nil
+}
+
+// closeDirs closes the roots dir opened.
+func (o *Output) closeDirs() {
+	o.dirs.Range(func(k, r any) bool {
+		r.(*os.Root).Close()
+		o.dirs.Delete(k)
+		return true
+	})
 }
 
 // Abort removes the new output and leaves the previous one as it was. It
@@ -150,11 +213,13 @@ func (o *Output) Abort() {
 	if o.done.Swap(true) {
 		return
 	}
+	o.closeDirs()
 	_ = o.root.RemoveAll(o.tmp)
 	o.close()
 }
 
 func (o *Output) close() {
+	o.closeDirs()
 	if o.lock != nil {
 		o.lock.Close()
 	}
@@ -168,6 +233,7 @@ func (o *Output) Commit() error {
 		return errors.New("output already committed or aborted")
 	}
 	defer o.close()
+	o.closeDirs()
 	if !o.exists {
 		hook("swap")
 		if err := o.root.Rename(o.tmp, o.base); err != nil {
