@@ -61,7 +61,7 @@ func placements(pages []page.Page) []edition.Placement {
 	var out []edition.Placement
 	for _, p := range pages {
 		pl := edition.Placement{Page: p.Path}
-		for _, ref := range p.Doc.Refs() {
+		for _, ref := range p.Doc.Blocks() {
 			switch n := ref.(type) {
 			case *narrative.TableRef:
 				pl.Tables = append(pl.Tables, p.Tables[n.Name])

@@ -49,10 +49,22 @@ func FuzzNarrativeParse(f *testing.F) {
 		for i := range texts {
 			texts[i] = "<b>x</b>"
 		}
+		block := func(w io.Writer, r Block) error { _, err := io.WriteString(w, "<div>"+r.RefName()+"</div>"); return err }
 		var b bytes.Buffer
-		err = d.Render(&b, func(w io.Writer, r Block) error { _, err := io.WriteString(w, "<div>block</div>"); return err }, texts)
+		err = d.Render(&b, block, texts)
 		if err == nil && strings.Contains(b.String(), "<b>") {
 			t.Fatalf("an inline reference's text became markup: %q", b.String())
+		}
+		// Released, the page renders the same.
+		if err != nil {
+			return
+		}
+		if err := d.Release(); err != nil {
+			t.Fatal(err)
+		}
+		var r bytes.Buffer
+		if err := d.Render(&r, block, texts); err != nil || r.String() != b.String() {
+			t.Fatalf("released, the page renders\n%q, %v\nwant\n%q", r.String(), err, b.String())
 		}
 	})
 }

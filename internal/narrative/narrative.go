@@ -43,6 +43,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"html"
 	"io"
 	"sort"
 	"strings"
@@ -76,9 +77,19 @@ type Doc struct {
 	Meta   Meta
 	Charts []string // chart names in the order they are placed
 	src    []byte
-	root   ast.Node
+	root   ast.Node  // nil once released
+	body   []segment // the rendered markdown, once released
+	blocks []Block   // the block references, once released
 	fm     *tomlpos.Index
 	lines  lineIndex
+}
+
+// A segment is a run of rendered HTML followed by the reference written
+// after it: a block, an inline slot, or neither (the last segment).
+type segment struct {
+	html  string
+	block Block // detached from the tree
+	slot  int   // an inline reference's slot, or -1
 }
 
 // Parse reads a content file: its front matter and its markdown, with
@@ -186,23 +197,47 @@ func (d *Doc) positionRef(r Ref) {
 	sp.At, sp.Open = d.pos(sp.At.Col), d.pos(sp.Open.Col)
 }
 
-// Release drops the parsed tree and keeps the source; Render then parses
-// the markdown again, into a tree of its own. A large site releases each
-// page's tree once the page is bound (package page), so that it never
-// holds every page's tree at once. Refs and Links are for before Release.
-func (d *Doc) Release() { d.root = nil }
+// Release renders the markdown once and lets the parsed tree go: Render
+// then writes the HTML kept between the references and asks for the
+// references' HTML and texts as before, so a file made into a page per
+// row is rendered by goldmark once, not once a row, and the page stage
+// holds each page's HTML (a few KB) rather than its tree (ten times
+// that). Refs and Links are for before Release; Blocks works after.
+func (d *Doc) Release() error {
+	if d.root == nil {
+		return nil
+	}
+	var buf bytes.Buffer
+	rw := &refWriter{BufWriter: bufio.NewWriter(&buf), record: true, buf: &buf}
+	if err := markdown.Renderer().Render(rw, d.src, d.root); err != nil {
+		return positioned(diag.Pos{File: d.File}, err)
+	}
+	rw.cut(nil, -1)
+	for _, s := range rw.segs {
+		if s.block != nil {
+			if p := s.block.Parent(); p != nil {
+				p.RemoveChild(p, s.block)
+			}
+			d.blocks = append(d.blocks, s.block)
+		}
+	}
+	d.body, d.root, d.src = rw.segs, nil, nil
+	return nil
+}
 
-// tree is the parsed markdown: the one Parse made, or after Release a new
-// one (not kept, so that pages render concurrently).
-func (d *Doc) tree() ast.Node {
-	if d.root != nil {
-		return d.root
+// Blocks lists the document's block references in the order they are
+// written, before or after Release.
+func (d *Doc) Blocks() []Block {
+	if d.root == nil {
+		return d.blocks
 	}
-	root := parseMarkdown(d.src, parser.NewContext())
-	for _, r := range refs(root) {
-		d.positionRef(r)
+	var bs []Block
+	for _, r := range d.Refs() {
+		if b, ok := r.(Block); ok {
+			bs = append(bs, b)
+		}
 	}
-	return root
+	return bs
 }
 
 // Refs lists the document's references in the order they are written.
@@ -296,11 +331,31 @@ func (l lineIndex) lineCol(off int) (line, col int) {
 // Render writes the page body as HTML: block writes each block reference,
 // and inline reference i shows texts[i], escaped.
 func (d *Doc) Render(w io.Writer, block BlockFunc, texts []string) error {
+	if d.root == nil {
+		return d.renderBody(w, block, texts)
+	}
 	rw := &refWriter{BufWriter: bufio.NewWriter(w), block: block, text: texts}
-	if err := markdown.Renderer().Render(rw, d.src, d.tree()); err != nil {
+	if err := markdown.Renderer().Render(rw, d.src, d.root); err != nil {
 		return positioned(diag.Pos{File: d.File}, err)
 	}
 	return nil
+}
+
+// renderBody is Render after Release: the same HTML, from the segments.
+func (d *Doc) renderBody(w io.Writer, block BlockFunc, texts []string) error {
+	bw := bufio.NewWriter(w)
+	for _, s := range d.body {
+		bw.WriteString(s.html)
+		switch {
+		case s.block != nil && block != nil:
+			if err := block(bw, s.block); err != nil {
+				return positioned(s.block.RefSpan().At, err)
+			}
+		case s.slot >= 0 && s.slot < len(texts):
+			bw.WriteString(html.EscapeString(texts[s.slot]))
+		}
+	}
+	return bw.Flush()
 }
 
 // markdown is goldmark with the reference syntax and the bounds; one

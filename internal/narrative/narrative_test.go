@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"regexp"
 	"slices"
@@ -295,6 +296,72 @@ func TestRenderPlaceError(t *testing.T) {
 	var b bytes.Buffer
 	if err := d.Render(&b, nil, nil); err != nil || strings.Contains(b.String(), "chart") {
 		t.Errorf("Render(nil) = %q, %v", b.String(), err)
+	}
+	if err := d.Release(); err != nil {
+		t.Fatal(err)
+	}
+	err = d.Render(io.Discard, func(io.Writer, Block) error { return boom }, nil)
+	if !errors.Is(err, boom) || err.Error() != file+":4:9: boom" {
+		t.Errorf("released, Render error = %v, want boom at the placement's position", err)
+	}
+}
+
+// Released (its tree let go), a document renders as before from the HTML
+// it kept: every block where it was placed, every inline reference's text
+// by its slot, escaped; and Blocks still lists the blocks.
+func TestReleaseRendersSame(t *testing.T) {
+	src := "+++\ntitle = \"T\"\n+++\n# Spend {{fig total}}\n\n" +
+		"Total {{fig total}}, {{if share > 50% then \"north\" else \"south\"}} leads.[^1]\n\n" +
+		"{{chart spend}}\n\n- one {{row name}}\n- two\n\n> {{table top}}\n\n" +
+		"| a | b |\n|---|---|\n| {{fig x}} | `{{fig code}}` |\n\n[next](other.md) and more.\n\n" +
+		"{{pages customer}}\n\n[^1]: A note with {{fig note}}.\n"
+	d, err := Parse(file, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, b := range d.Blocks() {
+		names = append(names, b.RefName())
+	}
+	texts := make([]string, d.Slots())
+	for i := range texts {
+		texts[i] = fmt.Sprintf("<t%d>", i)
+	}
+	render := func() string {
+		var b bytes.Buffer
+		err := d.Render(&b, func(w io.Writer, r Block) error {
+			_, err := fmt.Fprintf(w, "<div data-%T=%q></div>", r, r.RefName())
+			return err
+		}, texts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	want := render()
+	for _, s := range append([]string{"<div data-*narrative.ChartRef=\"spend\">", "&lt;t0&gt;", "<blockquote>"}, texts[len(texts)-1]) {
+		if !strings.Contains(want, s) && !strings.Contains(want, html.EscapeString(s)) {
+			t.Fatalf("the tree's rendering lacks %q:\n%s", s, want)
+		}
+	}
+	if err := d.Release(); err != nil {
+		t.Fatal(err)
+	}
+	if d.Refs() != nil {
+		t.Errorf("after Release, Refs() = %v; want none (the tree is gone)", d.Refs())
+	}
+	if got := render(); got != want {
+		t.Errorf("released, the document renders\n%s\nwant\n%s", got, want)
+	}
+	var after []string
+	for _, b := range d.Blocks() {
+		after = append(after, b.RefName())
+		if b.Parent() != nil || b.NextSibling() != nil {
+			t.Errorf("block %s still holds its tree", b.RefName())
+		}
+	}
+	if strings.Join(after, ",") != strings.Join(names, ",") || len(names) != 3 {
+		t.Errorf("Blocks after Release = %v; before %v (want spend, top, customer)", after, names)
 	}
 }
 

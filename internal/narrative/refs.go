@@ -461,6 +461,19 @@ type refWriter struct {
 	util.BufWriter
 	block BlockFunc
 	text  []string
+
+	// With record (Doc.Release), the HTML is cut into segments at each
+	// reference instead.
+	record bool
+	buf    *bytes.Buffer
+	segs   []segment
+}
+
+// cut ends a segment at a reference (block, or inline slot ≥ 0).
+func (rw *refWriter) cut(b Block, slot int) {
+	_ = rw.Flush()
+	rw.segs = append(rw.segs, segment{html: rw.buf.String(), block: b, slot: slot})
+	rw.buf.Reset()
 }
 
 // BlockFunc writes the HTML of a block reference.
@@ -481,6 +494,10 @@ func (refRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 
 func renderBlock(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
 	rw, ok := w.(*refWriter)
+	if entering && ok && rw.record {
+		rw.cut(n.(Block), -1)
+		return ast.WalkContinue, nil
+	}
 	if !entering || !ok || rw.block == nil {
 		return ast.WalkContinue, nil
 	}
@@ -497,6 +514,10 @@ func renderInline(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.Wa
 		return ast.WalkContinue, nil
 	}
 	slot := n.(Inline).TextSlot()
+	if rw.record {
+		rw.cut(nil, slot)
+		return ast.WalkContinue, nil
+	}
 	if slot >= len(rw.text) {
 		return ast.WalkContinue, nil
 	}

@@ -5,6 +5,11 @@
 //	content/*.md (parsed once, package narrative) + figures, tables,
 //	chart and table specs → []Page, Figures
 //
+// Content files are read, parsed, checked and bound on all cores; each
+// file's markdown is then rendered once and its tree let go
+// (narrative.Doc.Release), so memory follows the site's HTML, not its
+// parse trees, and a file made per row is not rendered again per row.
+//
 // A content file makes one page, or with each = TABLE in its front matter
 // one page per row of that table, at FOLDER/FILE/SLUG.html (see Slug). For
 // each page, Prepare
@@ -36,8 +41,11 @@ import (
 	"errors"
 	"io/fs"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/briefing-dev/briefing/internal/chart"
 	"github.com/briefing-dev/briefing/internal/diag"
@@ -119,8 +127,8 @@ type source struct {
 	each   *table.Table // for a file made per row
 	title  narrative.Text
 	desc   narrative.Text
-	inline []narrative.Inline // nil once the tree is released
-	blocks []narrative.Block  // nil once the tree is released
+	inline []narrative.Inline // nil once the pages are made
+	blocks []narrative.Block  // nil once the pages are made
 	lists  []listRef          // its {{pages NAME}}
 	pages  []Page             // the pages made from it
 	err    error              // why its pages could not be made
@@ -131,14 +139,6 @@ type listRef struct {
 	name string
 	at   diag.Pos
 }
-
-// KeepTrees is how many content files a site may have and still keep
-// every page's parsed markdown from the check to the render. A site with
-// more releases each page's tree once the page is bound, and the page's
-// markdown is parsed again when it is rendered (narrative.Doc.Release):
-// memory then stays flat in the number of pages, for a little more CPU.
-// Files made per row keep their tree, which all their pages share.
-const KeepTrees = 500
 
 // Prepare reads content/**/*.md from fsys and prepares every page.
 func Prepare(fsys fs.FS, in Input) (*Set, error) {
@@ -182,23 +182,48 @@ func (r *resolver) readContent(fsys fs.FS) ([]source, error) {
 	if err != nil {
 		return nil, err
 	}
-	release := len(files) > KeepTrees
+	type result struct {
+		s     source
+		err   error
+		draft bool
+	}
+	results := make([]result, len(files))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(files) {
+					return
+				}
+				res := &results[i]
+				b, err := fs.ReadFile(fsys, files[i])
+				if err != nil {
+					res.err = err
+					continue
+				}
+				res.s, res.err = r.source(files[i], b)
+				if res.err != nil {
+					continue
+				}
+				if res.draft = res.s.doc.Meta.Draft && !r.in.Drafts; !res.draft {
+					res.err = r.makePages(&res.s)
+				}
+			}
+		})
+	}
+	wg.Wait()
 	var srcs []source
 	var errs []error
-	for _, p := range files {
-		b, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return nil, err
-		}
-		s, err := r.source(p, b)
+	for _, res := range results {
 		switch {
-		case err != nil && !diag.IsSource(err):
-			return nil, err
-		case err != nil:
-			errs = append(errs, err)
-		case !s.doc.Meta.Draft || r.in.Drafts:
-			r.makePages(&s, release)
-			srcs = append(srcs, s)
+		case res.err != nil && !diag.IsSource(res.err):
+			return nil, res.err
+		case res.err != nil:
+			errs = append(errs, res.err)
+		case !res.draft:
+			srcs = append(srcs, res.s)
 		}
 	}
 	if err := diag.Join(errs...); err != nil {
@@ -236,8 +261,10 @@ func contentFiles(fsys fs.FS) ([]string, error) {
 }
 
 // makePages makes the pages of a checked source: its page, or a page per
-// row. With release, a source of one page then lets its tree go.
-func (r *resolver) makePages(s *source, release bool) {
+// row. Then the source's markdown is rendered and its tree let go
+// (narrative.Doc.Release), so that the page stage never holds every
+// page's tree and a file made per row is rendered once.
+func (r *resolver) makePages(s *source) error {
 	for _, b := range s.blocks {
 		if n, ok := b.(*narrative.PagesRef); ok {
 			s.lists = append(s.lists, listRef{n.Name, n.At})
@@ -245,19 +272,14 @@ func (r *resolver) makePages(s *source, release bool) {
 	}
 	if s.each != nil {
 		s.pages, s.err = r.rowPages(*s)
-		return
-	}
-	p, err := r.page(*s, Path(s.doc.File), nil)
-	if err != nil {
+	} else if p, err := r.page(*s, Path(s.doc.File), nil); err != nil {
 		s.err = err
-		return
+	} else {
+		p.InNav = true
+		s.pages = []Page{p}
 	}
-	p.InNav = true
-	s.pages = []Page{p}
-	if release {
-		s.doc.Release()
-		s.inline, s.blocks = nil, nil
-	}
+	s.inline, s.blocks = nil, nil
+	return s.doc.Release()
 }
 
 // source parses one content file, once, and checks its references.

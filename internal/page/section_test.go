@@ -5,41 +5,37 @@ import (
 	"testing"
 )
 
-// TestLargeSiteReleasesTrees: over KeepTrees content files, each page's
-// parsed markdown is let go once the page is bound, and the page renders
-// as it does on a small site, its references and links resolved.
-func TestLargeSiteReleasesTrees(t *testing.T) {
+// TestPagesReleaseTrees: once a page is bound, its parsed markdown is
+// let go, and the page renders from the HTML kept, its references and
+// links resolved; a file made per row is rendered once for all its rows.
+func TestPagesReleaseTrees(t *testing.T) {
 	const text = "Total {{fig total}}, {{fig share}} of it north.\n\n{{pages region}}\n\nSee [the next page](p-0002.md).\n"
-	content := func(n int) map[string]string {
-		c := map[string]string{"region.md": front("{{row region}}", `each = "regions"`) + "Region {{row region}}.\n"}
-		for i := range n {
-			c[fmt.Sprintf("p-%04d.md", i+1)] = front(fmt.Sprintf("Page %d", i+1)) + text
+	c := map[string]string{"region.md": front("{{row region}}", `each = "regions"`) + "Region {{row region}}.\n"}
+	for i := range 3 {
+		c[fmt.Sprintf("p-%04d.md", i+1)] = front(fmt.Sprintf("Page %d", i+1)) + text
+	}
+	fsys, in := site(t, c)
+	set, err := Prepare(fsys, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bodies := map[string]string{}
+	for _, p := range set.Pages {
+		if p.Doc.Refs() != nil {
+			t.Errorf("%s: the parsed tree is still held", p.Path)
 		}
-		return c
+		bodies[p.Path] = body(t, p)
 	}
-	render := func(n int) (Page, bool) {
-		fsys, in := site(t, content(n))
-		set, err := Prepare(fsys, in)
-		if err != nil {
-			t.Fatal(err)
+	want := "<p>Total $2M, 60% of it north.</p>\n[region]<p>See <a href=\"p-0002.html\">the next page</a>.</p>\n"
+	if got := bodies["p-0001.html"]; got != want {
+		t.Errorf("p-0001.html renders\n%s\nwant\n%s", got, want)
+	}
+	if got := bodies["region/south.html"]; got != "<p>Region South.</p>\n" {
+		t.Errorf("region/south.html renders %q", got)
+	}
+	for _, p := range set.Pages {
+		if p.Path == "p-0001.html" && (len(p.Links) != 1 || p.Links[0].Target != "p-0002.html") {
+			t.Errorf("links of p-0001.html: %+v", p.Links)
 		}
-		for _, p := range set.Pages {
-			if p.Path == "p-0001.html" {
-				return p, p.Doc.Refs() == nil
-			}
-		}
-		t.Fatal("no page p-0001.html")
-		return Page{}, false
-	}
-	small, releasedSmall := render(2)
-	large, releasedLarge := render(KeepTrees + 1)
-	if releasedSmall || !releasedLarge {
-		t.Errorf("tree released: %v with 2 files, %v with %d; want only the large site's", releasedSmall, releasedLarge, KeepTrees+1)
-	}
-	if got, want := body(t, large), body(t, small); got != want || want == "" {
-		t.Errorf("a released page renders\n%s\nwant as on a small site\n%s", got, want)
-	}
-	if len(large.Links) != 1 || large.Links[0].Target != "p-0002.html" {
-		t.Errorf("links of a released page: %+v", large.Links)
 	}
 }
