@@ -49,7 +49,10 @@ func FuzzNarrativeParse(f *testing.F) {
 		for i := range texts {
 			texts[i] = "<b>x</b>"
 		}
-		block := func(w io.Writer, r Block) error { _, err := io.WriteString(w, "<div>"+r.RefName()+"</div>"); return err }
+		block := func(w io.Writer, r Block) error {
+			_, err := io.WriteString(w, "<div>"+r.RefName()+"</div>")
+			return err
+		}
 		var b bytes.Buffer
 		err = d.Render(&b, block, texts)
 		if err == nil && strings.Contains(b.String(), "<b>") {
