@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -153,22 +154,20 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 		return nil, err
 	}
 	r.Warnings = append(r.Warnings, tableWarnings(cfg, r.Tables)...)
-	db, err := query.Open(r.Tables)
-	if err != nil {
-		return nil, err
+	var dkey string
+	if opt.Cache != nil {
+		dkey = dataKey(fsys, cfg, r.Tables)
 	}
-	defer db.Close()
-	if err := db.SetLimits(cfg.QueryLimits()); err != nil {
-		return nil, err
-	}
-	if err := runAllQueries(fsys, db, r.Tables, sources, opt); err != nil {
-		return nil, err
+	var figs *figure.Set
+	if m := opt.Cache.dataStage(dkey); m != nil {
+		r.Tables, figs = maps.Clone(m.tables), m.figs
+	} else {
+		if figs, err = runData(fsys, cfg, r.Tables, sources, opt); err != nil {
+			return nil, err
+		}
+		opt.Cache.keepData(dkey, r.Tables, figs)
 	}
 	r.Warnings = append(r.Warnings, sources.Warnings()...)
-	figs, err := figure.Load(fsys, db, checkFormat)
-	if err != nil {
-		return nil, err
-	}
 	r.Warnings = append(r.Warnings, figs.Warnings...)
 	pin := page.Input{Format: fm, Figures: figs, Tables: r.Tables, Drafts: opt.Drafts}
 	if pin.Charts, err = loadChartSpecs(fsys); err != nil {
@@ -187,12 +186,19 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 		}
 		pin.Editions = edition.Compare(figs, r.Series.Current, r.Series.Previous, fm)
 	}
+	var world string
+	if opt.Cache != nil {
+		world = worldKey(fsys, dkey, opt, r.Series, "charts", "tables", "editions")
+		pin.Memo, pin.MemoKey = &opt.Cache.pages, world
+	}
 	set, err := page.Prepare(fsys, pin)
 	if err != nil {
 		return nil, err
 	}
 	pages := set.Pages
-	if r.Record, r.RecordJSON, err = makeRecord(fsys, cfg, r.Tables, figs, fm, pages, r.Series, opt); err != nil {
+	if r.Record, r.RecordJSON, err = opt.Cache.record(world, pages, func() (*edition.Record, []byte, error) {
+		return makeRecord(fsys, cfg, r.Tables, figs, fm, pages, r.Series, opt)
+	}); err != nil {
 		return nil, err
 	}
 	if r.Series != nil {
@@ -228,6 +234,9 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 		return nil, err
 	}
 	in := site.Input{Config: cfg, Pages: pages, Nav: set.Nav, ECharts: ship, Funcs: template.FuncMap{"fig": set.Figures.Show}, Workers: opt.Workers}
+	if opt.Cache != nil && world != "" {
+		in.Memo, in.MemoKey = &opt.Cache.html, worldKey(fsys, world, opt, nil, "templates", "static")
+	}
 	if cfg.GeneratedAt {
 		in.Generated = now(opt)().UTC().Format("Jan 2, 2006 15:04 UTC")
 		r.Generated = in.Generated
@@ -360,6 +369,23 @@ func loadTablesWith(fsys fs.FS, cfg *config.Site, sources *source.Set, opt Optio
 		tables[name] = t
 	}
 	return tables, diag.Join(distinct(errs)...)
+}
+
+// runData runs the data stage on the loaded tables: the queries (whose
+// results it adds to tables), then the figures.
+func runData(fsys fs.FS, cfg *config.Site, tables map[string]*table.Table, sources *source.Set, opt Options) (*figure.Set, error) {
+	db, err := query.Open(tables)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	if err := db.SetLimits(cfg.QueryLimits()); err != nil {
+		return nil, err
+	}
+	if err := runAllQueries(fsys, db, tables, sources, opt); err != nil {
+		return nil, err
+	}
+	return figure.Load(fsys, db, checkFormat)
 }
 
 // runQueries runs queries/*.sql in dependency order; each result becomes

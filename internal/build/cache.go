@@ -4,6 +4,8 @@ import (
 	"io/fs"
 	"sync"
 
+	"github.com/briefing-dev/briefing/internal/page"
+	"github.com/briefing-dev/briefing/internal/site"
 	"github.com/briefing-dev/briefing/internal/table"
 )
 
@@ -17,6 +19,21 @@ type Cache struct {
 	mu      sync.Mutex
 	entries map[string]cached // by table name
 	Hits    int               // tables reused, for tests and measurements
+
+	// The last build's stages, reused while their keys hold (memo.go).
+	data  *dataMemo
+	rec   *recordMemo
+	pages page.Memo
+	html  site.Memo
+	// Reused counts the stages taken from the last build, over every
+	// build; Pages and HTML are the last build's files and pages.
+	Reused struct{ Data, Record int }
+}
+
+// ReusedPages returns how many content files and pages' HTML the last
+// build took from the one before.
+func (c *Cache) ReusedPages() (files, html int) {
+	return c.pages.Reused, c.html.Reused
 }
 
 type cached struct {

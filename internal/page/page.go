@@ -107,6 +107,11 @@ type Input struct {
 	// Drafts includes the content files marked draft = true in their
 	// front matter, which are otherwise left out (serve --drafts).
 	Drafts bool
+	// Memo, when set, keeps each content file's pages for the next
+	// Prepare under MemoKey, which must cover everything above (the
+	// caller's: see Memo); "" keeps nothing.
+	Memo    *Memo
+	MemoKey string
 }
 
 // Set is what the page stage produces.
@@ -187,6 +192,7 @@ func (r *resolver) readContent(fsys fs.FS) ([]source, error) {
 		err   error
 		draft bool
 	}
+	memo := r.in.Memo.start(r.in.MemoKey)
 	results := make([]result, len(files))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -203,12 +209,19 @@ func (r *resolver) readContent(fsys fs.FS) ([]source, error) {
 					res.err = err
 					continue
 				}
+				if s, ok := memo.get(files[i], b); ok {
+					res.s, res.draft = s, s.doc.Meta.Draft && !r.in.Drafts
+					continue
+				}
 				res.s, res.err = r.source(files[i], b)
 				if res.err != nil {
 					continue
 				}
 				if res.draft = res.s.doc.Meta.Draft && !r.in.Drafts; !res.draft {
 					res.err = r.makePages(&res.s)
+				}
+				if res.err == nil && res.s.err == nil {
+					memo.put(files[i], b, res.s)
 				}
 			}
 		})

@@ -122,6 +122,10 @@ type Input struct {
 	// Images are the pages' link-preview images (Open Graph, Twitter
 	// cards), by page path; see Image.
 	Images map[string]Image
+	// Memo, when set, keeps each page's HTML for the next Render under
+	// MemoKey (see Memo).
+	Memo    *Memo
+	MemoKey string
 }
 
 // Image is a picture of a page for link previews: its first chart, drawn
@@ -287,6 +291,7 @@ func renderPages(t *template.Template, in Input, w Writer) error {
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
+	memo := in.Memo.start(in)
 	errs := make([]error, len(in.Pages))
 	var next atomic.Int64
 	var failed atomic.Bool
@@ -298,7 +303,7 @@ func renderPages(t *template.Template, in Input, w Writer) error {
 				if i >= len(in.Pages) {
 					return
 				}
-				if errs[i] = renderTo(t, in, in.Pages[i], w); errs[i] != nil {
+				if errs[i] = renderTo(t, in, in.Pages[i], w, memo); errs[i] != nil {
 					failed.Store(true)
 				}
 			}
@@ -313,10 +318,20 @@ func renderPages(t *template.Template, in Input, w Writer) error {
 	return nil
 }
 
-func renderTo(t *template.Template, in Input, p Page, w Writer) error {
+func renderTo(t *template.Template, in Input, p Page, w Writer, memo *Memo) error {
+	var sum [32]byte
+	if memo != nil {
+		sum = memo.sum(in, p)
+		if b, ok := memo.get(p, sum); ok {
+			return w.WriteFile(p.Path, b)
+		}
+	}
 	b, err := renderPage(t, in, p)
 	if err != nil {
 		return err
+	}
+	if memo != nil {
+		memo.put(p, sum, b)
 	}
 	return w.WriteFile(p.Path, b)
 }
