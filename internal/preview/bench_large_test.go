@@ -19,6 +19,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/briefing-dev/briefing/internal/benchgen"
 	"github.com/briefing-dev/briefing/internal/build"
 	"github.com/briefing-dev/briefing/internal/chartimage"
 )
@@ -904,4 +905,29 @@ func BenchmarkRowPagesScaling(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N)/float64(n), "ms/page")
 		})
 	}
+}
+
+// BenchmarkPagesEditToReload is a text edit of one page of the generated
+// briefing of 1,000 content pages (benchgen.Pages, as docs/benchmarks/run.sh
+// builds): the page's first paragraph changes, 1,002 pages are rebuilt.
+func BenchmarkPagesEditToReload(b *testing.B) {
+	dir := filepath.Join(b.TempDir(), "site")
+	if err := benchgen.Write(dir, benchgen.Pages(1000)); err != nil {
+		b.Fatal(err)
+	}
+	name := "content/" + benchgen.PagePath(499)
+	src, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := strings.TrimSuffix(strings.TrimPrefix(name, "content/"), ".md") + ".html"
+	mark := func(i int) string { return fmt.Sprintf("Edited %d.", i) }
+	benchReload(b, dir, reloadEdit{
+		file: name,
+		prepare: func(i int) []byte {
+			head, body, _ := strings.Cut(string(src), "+++\n\n")
+			return []byte(head + "+++\n\n" + mark(i) + " " + body)
+		},
+		check: func(i int, url string) error { return pageHas(url, out, mark(i)) },
+	})
 }
