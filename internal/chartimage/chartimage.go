@@ -43,6 +43,7 @@ import (
 	"fmt"
 	"maps"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 
@@ -278,9 +279,50 @@ func checkRequest(r Request) error {
 	return nil
 }
 
+// Drawing a chart in goja makes a few MB of short-lived objects on a
+// small heap, so the collector runs every few charts: a fifth of a batch's
+// CPU. While a batch of at least lazyGCFrom charts is drawn, the collector
+// waits for the heap to grow by lazyGCPercent% rather than Go's 100%
+// (BenchmarkSVG: 10–12% less CPU a chart; the heap of a 1,000-chart
+// build stays under 300 MB).
+const (
+	lazyGCFrom    = 16
+	lazyGCPercent = 400
+)
+
+var lazyGCState struct {
+	sync.Mutex
+	n    int // batches drawing
+	prev int // the percent before the first
+}
+
+// lazyGC raises the collector's target for as long as a batch draws, and
+// returns what puts it back once the last batch has finished.
+func lazyGC() func() {
+	lazyGCState.Lock()
+	if lazyGCState.n == 0 {
+		// A GOGC already higher (or off) is left as it is.
+		if lazyGCState.prev = debug.SetGCPercent(lazyGCPercent); lazyGCState.prev < 0 || lazyGCState.prev > lazyGCPercent {
+			debug.SetGCPercent(lazyGCState.prev)
+		}
+	}
+	lazyGCState.n++
+	lazyGCState.Unlock()
+	return func() {
+		lazyGCState.Lock()
+		if lazyGCState.n--; lazyGCState.n == 0 {
+			debug.SetGCPercent(lazyGCState.prev)
+		}
+		lazyGCState.Unlock()
+	}
+}
+
 // drawAll draws the requests at the indexes in todo, on up to Workers
 // goroutines.
 func (ss *Session) drawAll(reqs []Request, keys []string, todo []int, images [][]byte, errs []error) {
+	if len(todo) >= lazyGCFrom {
+		defer lazyGC()()
+	}
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(ss.svc.opt.Workers, len(todo)) {

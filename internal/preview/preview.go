@@ -4,8 +4,9 @@
 //
 // A failed build does not stop the server: the last good pages stay
 // available, and every open page shows the error, with its position and a
-// source excerpt, in an overlay until a build succeeds again. Spreadsheets
-// that did not change are not read again (build.Cache), and chart images
+// source excerpt, in an overlay until a build succeeds again. A rebuild
+// redoes only what the edit reaches (build.Cache: tables, the data stage,
+// each content file's pages, each page's HTML, the record), and chart images
 // come from the same persistent cache as briefing build's when
 // build.Options.Images is set (package chartimage).
 //
