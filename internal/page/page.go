@@ -192,7 +192,7 @@ func (r *resolver) readContent(fsys fs.FS) ([]source, error) {
 		err   error
 		draft bool
 	}
-	memo := r.in.Memo.start(r.in.MemoKey)
+	kept := r.in.Memo.Start(r.in.MemoKey)
 	results := make([]result, len(files))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -209,7 +209,7 @@ func (r *resolver) readContent(fsys fs.FS) ([]source, error) {
 					res.err = err
 					continue
 				}
-				if s, ok := memo.get(files[i], b); ok {
+				if s, ok := kept.Get(files[i], sum(b)); ok {
 					res.s, res.draft = s, s.doc.Meta.Draft && !r.in.Drafts
 					continue
 				}
@@ -221,7 +221,7 @@ func (r *resolver) readContent(fsys fs.FS) ([]source, error) {
 					res.err = r.makePages(&res.s)
 				}
 				if res.err == nil && res.s.err == nil {
-					memo.put(files[i], b, res.s)
+					kept.Put(files[i], sum(b), res.s)
 				}
 			}
 		})

@@ -291,7 +291,7 @@ func renderPages(t *template.Template, in Input, w Writer) error {
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
-	memo := in.Memo.start(in)
+	kept := in.Memo.Start(memoKey(in))
 	errs := make([]error, len(in.Pages))
 	var next atomic.Int64
 	var failed atomic.Bool
@@ -303,7 +303,7 @@ func renderPages(t *template.Template, in Input, w Writer) error {
 				if i >= len(in.Pages) {
 					return
 				}
-				if errs[i] = renderTo(t, in, in.Pages[i], w, memo); errs[i] != nil {
+				if errs[i] = renderTo(t, in, in.Pages[i], w, kept); errs[i] != nil {
 					failed.Store(true)
 				}
 			}
@@ -318,11 +318,11 @@ func renderPages(t *template.Template, in Input, w Writer) error {
 	return nil
 }
 
-func renderTo(t *template.Template, in Input, p Page, w Writer, memo *Memo) error {
+func renderTo(t *template.Template, in Input, p Page, w Writer, kept *Memo) error {
 	var sum [32]byte
-	if memo != nil {
-		sum = memo.sum(in, p)
-		if b, ok := memo.get(p, sum); ok {
+	if kept != nil {
+		sum = pageSum(in, p)
+		if b, ok := kept.Get(p.Path, sum); ok {
 			return w.WriteFile(p.Path, b)
 		}
 	}
@@ -330,9 +330,7 @@ func renderTo(t *template.Template, in Input, p Page, w Writer, memo *Memo) erro
 	if err != nil {
 		return err
 	}
-	if memo != nil {
-		memo.put(p, sum, b)
-	}
+	kept.Put(p.Path, sum, b)
 	return w.WriteFile(p.Path, b)
 }
 
