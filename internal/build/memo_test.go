@@ -6,37 +6,15 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// copyExample copies the repository's briefing into a new folder.
-func copyExample(t *testing.T) string {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), "site")
-	for _, d := range []string{"site.toml", "figures.toml", "data", "queries", "charts", "tables", "content", "editions"} {
-		from := filepath.Join("../..", d)
-		info, err := os.Stat(from)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if info.IsDir() {
-			err = os.CopyFS(filepath.Join(dir, d), os.DirFS(from))
-		} else if b, rerr := os.ReadFile(from); rerr != nil {
-			err = rerr
-		} else if err = os.MkdirAll(dir, 0o755); err == nil {
-			err = os.WriteFile(filepath.Join(dir, d), b, 0o644)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
+	"github.com/briefing-dev/briefing/internal/exampletest"
+)
 
 // TestCacheRebuildsWhatChanged: through a run of edits of every kind,
 // each build on a kept Cache (briefing serve) gives exactly the output of
 // a build from nothing, and reuses what the edit did not reach.
 func TestCacheRebuildsWhatChanged(t *testing.T) {
-	dir := copyExample(t)
+	dir := exampletest.Copy(t, "../..")
 	opt := Options{ECharts: echartsForTest(t), Now: func() time.Time { return time.Date(2022, 3, 31, 12, 0, 0, 0, time.UTC) }}
 	build := func(c *Cache) *Result {
 		t.Helper()

@@ -22,6 +22,7 @@ import (
 	"github.com/briefing-dev/briefing/internal/benchgen"
 	"github.com/briefing-dev/briefing/internal/build"
 	"github.com/briefing-dev/briefing/internal/chartimage"
+	"github.com/briefing-dev/briefing/internal/exampletest"
 )
 
 // Benchmarks of briefing serve on bigger inputs than a text edit of the
@@ -40,34 +41,6 @@ import (
 //	cached-tables/op  tables the rebuild took from build.Cache, not the file
 
 var largeSiteOut = flag.String("largesite", "", "TestWriteLargeSite: write the generated 1,000-customer briefing (xlsx) into this folder")
-
-// copyExample copies the example briefing at the repository root into a
-// temporary folder, as BenchmarkEditToReload does.
-func copyExample(b *testing.B) string {
-	b.Helper()
-	dir := filepath.Join(b.TempDir(), "site")
-	for _, d := range []string{"site.toml", "figures.toml", "data", "queries", "charts", "tables", "content"} {
-		from := filepath.Join("../..", d)
-		info, err := os.Stat(from)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if info.IsDir() {
-			err = os.CopyFS(filepath.Join(dir, d), os.DirFS(from))
-		} else {
-			var data []byte
-			if data, err = os.ReadFile(from); err == nil {
-				if err = os.MkdirAll(dir, 0o755); err == nil {
-					err = os.WriteFile(filepath.Join(dir, d), data, 0o644)
-				}
-			}
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	return dir
-}
 
 // reloadEdit is one edit: prepare (untimed) returns the bytes to write to
 // file; check, given the site's server URL, reports an error when the
@@ -245,7 +218,7 @@ func fetch(url string) (int, string, error) {
 func BenchmarkSpreadsheetEditToReload(b *testing.B) {
 	for _, rename := range []bool{false, true} {
 		b.Run(map[bool]string{false: "write", true: "rename"}[rename], func(b *testing.B) {
-			dir := copyExample(b)
+			dir := exampletest.Copy(b, "../..")
 			value := func(i int) float64 { return float64(12_000_000 + (i+1)*1000) }
 			benchReload(b, dir, reloadEdit{
 				file:    "data/customers.xlsx",

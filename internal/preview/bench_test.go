@@ -10,33 +10,14 @@ import (
 	"time"
 
 	"github.com/briefing-dev/briefing/internal/build"
+	"github.com/briefing-dev/briefing/internal/exampletest"
 )
 
 // BenchmarkEditToReload measures, on the example briefing, the time from
 // saving a text edit in content/index.md to the reload event reaching an
 // open page: the watcher's pause for editors, the rebuild, and the event.
 func BenchmarkEditToReload(b *testing.B) {
-	dir := filepath.Join(b.TempDir(), "site")
-	for _, d := range []string{"site.toml", "figures.toml", "data", "queries", "charts", "tables", "content"} {
-		from := filepath.Join("../..", d)
-		info, err := os.Stat(from)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if info.IsDir() {
-			err = os.CopyFS(filepath.Join(dir, d), os.DirFS(from))
-		} else {
-			var data []byte
-			data, err = os.ReadFile(from)
-			if err == nil {
-				os.MkdirAll(dir, 0o755)
-				err = os.WriteFile(filepath.Join(dir, d), data, 0o644)
-			}
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
+	dir := exampletest.Copy(b, "../..")
 	srv, err := New(dir, build.Options{ECharts: echarts(b)})
 	if err != nil {
 		b.Fatal(err)
