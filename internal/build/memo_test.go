@@ -3,6 +3,7 @@ package build
 import (
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,11 @@ import (
 func TestCacheRebuildsWhatChanged(t *testing.T) {
 	dir := exampletest.Copy(t, "../..")
 	opt := Options{ECharts: echartsForTest(t), Now: func() time.Time { return time.Date(2022, 3, 31, 12, 0, 0, 0, time.UTC) }}
+	// Frequent collections, so that a value the cache no longer holds is
+	// freed and its address taken by a new one: a key made of addresses
+	// must not then match.
+	defer debug.SetGCPercent(debug.SetGCPercent(5))
+	fails := false // the step's build is to fail
 	build := func(c *Cache) *Result {
 		t.Helper()
 		root, err := os.OpenRoot(dir)
@@ -26,6 +32,12 @@ func TestCacheRebuildsWhatChanged(t *testing.T) {
 		o := opt
 		o.Cache = c
 		res, err := Build(root.FS(), o)
+		if fails {
+			if err == nil {
+				t.Fatal("the build succeeded; want it to fail")
+			}
+			return nil
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -75,6 +87,8 @@ func TestCacheRebuildsWhatChanged(t *testing.T) {
 	}{
 		{"nothing changed", func() {}, reuse{1, 5, pages - archive, 1}},
 		{"a sentence of the home page", edit("content/index.md", "## ", "## Edited: "), reuse{1, 4, -1, -1}},
+		{"a mistyped reference (the build fails)", edit("content/index.md", "## Edited: ", "## {{fig no_such_figure}} "), reuse{-1, -1, -1, -1}},
+		{"the reference fixed, with new prose", edit("content/index.md", "## {{fig no_such_figure}} ", "## Fixed: "), reuse{1, 4, -1, -1}},
 		{"a page's title (the top bar)", edit("content/outlook.md", "title = \"", "title = \"Edited "), reuse{1, 4, 0, -1}},
 		{"the template of every customer's page", edit("content/customer.md", "\n\n", "\n\nEdited.\n\n"), reuse{1, 4, -1, -1}},
 		{"a chart's file", edit("charts/spend-share.toml", "title = \"", "title = \"Edited "), reuse{1, 0, 0, -1}},
@@ -96,6 +110,12 @@ func TestCacheRebuildsWhatChanged(t *testing.T) {
 		{"a subsection's title (the crumbs)", edit("content/part/sub/index.md", "\"Sub\"", "\"Sub, edited\""), reuse{1, 7, -1, -1}},
 	} {
 		step.do()
+		if fails = strings.Contains(step.what, "build fails"); fails {
+			build(&c)
+			build(nil)
+			c.Reused.Data, c.Reused.Record = 0, 0
+			continue
+		}
 		got := build(&c)
 		want := build(nil)
 		if len(got.Files) != len(want.Files) {

@@ -25,6 +25,11 @@ func write(fsys fs.FS, tmpl *template.Template, in site.Input, specs map[string]
 			return err
 		}
 	}
+	for _, p := range in.Pages { // a chart kept from the last build (Cache) may carry its image
+		for _, c := range p.Charts {
+			c.Static = ""
+		}
+	}
 	var images []string
 	if !opt.SkipStatic {
 		var err error

@@ -1,7 +1,6 @@
 package build
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -9,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -38,7 +38,8 @@ type Output struct {
 	lock   *os.File
 	exists bool // the output folder existed when Create looked
 
-	dirs sync.Map // folder in tmp → *os.Root open on it
+	made sync.Map // folders made in tmp
+	dirs dirs     // folders held open while writing (write_linux.go)
 	mu   sync.Mutex
 	tops map[string]bool // first path elements written
 	done atomic.Bool
@@ -88,12 +89,16 @@ func (o *Output) start() error {
 	if o.exists, err = checkReplaceable(o.root, o.base, o.full()); err != nil {
 		return err
 	}
+	// The marker goes first and stays locked while this build runs: a
+	// folder with an unlocked marker is a dead build's, safe to remove. A
+	// build starting at the same moment may remove the new folder while
+	// it is still empty (as a dead build's): then it is made again.
 	o.tmp = fmt.Sprintf(".%s.new-%d-%d", o.base, os.Getpid(), tmpSeq.Add(1))
+	starting.Store(o.tmp, true) // until its marker is locked (cleanLeftovers)
+	defer starting.Delete(o.tmp)
 	if err := o.root.Mkdir(o.tmp, 0o755); err != nil {
 		return diag.Internal.Errorf(diag.Pos{}, "output folder %s: cannot create %s: %v", o.full(), o.tmp, unwrapPath(err))
 	}
-	// The marker goes first and stays locked while this build runs: a
-	// folder with an unlocked marker is a dead build's, safe to remove.
 	if o.lock, err = lockMarker(o.root, o.tmp, true); err != nil {
 		_ = o.root.RemoveAll(o.tmp)
 		return err
@@ -101,22 +106,39 @@ func (o *Output) start() error {
 	return nil
 }
 
+// starting holds the new folders of this process's builds that do not
+// have their marker locked yet.
+var starting sync.Map
+
+// startedElsewhere reports whether the folder name (.NAME.new-PID-N) may
+// be a build that is starting: made by this process and not yet locked,
+// or by another process that is still running. Such a folder is empty, or
+// holds a marker not yet locked, for a moment; it is not a dead build's.
+func startedElsewhere(name string) bool {
+	if _, ok := starting.Load(name); ok {
+		return true
+	}
+	_, rest, _ := strings.Cut(name, ".new-")
+	pidText, _, _ := strings.Cut(rest, "-")
+	pid, err := strconv.Atoi(pidText)
+	return err == nil && pid != os.Getpid() && running(pid)
+}
+
 func (o *Output) full() string { return filepath.Join(o.parent, o.base) }
 
 // WriteFile writes one file of the new output; it is safe for concurrent
-// use.
+// use. A name written twice holds the second write: the first is unlinked,
+// never opened again, so a file linked from the previous output (reuse)
+// is never written through.
 func (o *Output) WriteFile(name string, data []byte) error {
 	if !fs.ValidPath(name) || name == "." || name == Marker {
 		return diag.Internal.Errorf(diag.Pos{}, "refusing to write %q: not a path inside the output", name)
 	}
-	dir, err := o.dir(path.Dir(name))
-	if err != nil {
+	if err := o.mkdirs(path.Dir(name)); err != nil {
 		return err
 	}
-	if !o.reuse(name, data) {
-		if err := dir.WriteFile(path.Base(name), data, 0o644); err != nil {
-			return fmt.Errorf("writing %s: %w", name, err)
-		}
+	if err := o.writeFile(name, data); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
 	}
 	top, _, _ := strings.Cut(name, "/")
 	o.mu.Lock()
@@ -124,46 +146,6 @@ func (o *Output) WriteFile(name string, data []byte) error {
 	o.mu.Unlock()
 	hook("file")
 	return nil
-}
-
-// reuse links the previous output's copy of name into the new output when
-// it is a plain file holding exactly data, and reports whether it did. An
-// unchanged page then keeps its file (and its modification time, which
-// deployment tools that sync by time go by), and a rebuild neither makes
-// nor frees a file for it: making 10,000 files right after freeing
-// 10,000 costs ext4 a scan per file (half of a 10,000-page build's CPU
-// here). Files are never changed in place, so the two outputs sharing a
-// file until the swap is safe; a failed build leaves the previous output
-// as it was.
-func (o *Output) reuse(name string, data []byte) bool {
-	if !o.exists {
-		return false
-	}
-	old, dst := path.Join(o.base, name), path.Join(o.tmp, name)
-	if !o.plainFile(old, len(data)) {
-		return false
-	}
-	b, err := o.root.ReadFile(old)
-	if err != nil || !bytes.Equal(b, data) {
-		return false
-	}
-	if err := o.root.Link(old, dst); err != nil {
-		return false
-	}
-	// The previous output could have changed between the look and the
-	// link; what was linked must still be a plain file of the same size.
-	if !o.plainFile(dst, len(data)) {
-		_ = o.root.Remove(dst)
-		return false
-	}
-	return true
-}
-
-// plainFile reports whether name is a regular file of size bytes, not
-// following a symbolic link.
-func (o *Output) plainFile(name string, size int) bool {
-	fi, err := o.root.Lstat(name)
-	return err == nil && fi.Mode().IsRegular() && fi.Size() == int64(size)
 }
 
 // ReadFile reads back a file written before.
@@ -174,37 +156,19 @@ func (o *Output) ReadFile(name string) ([]byte, error) {
 	return o.root.ReadFile(path.Join(o.tmp, name))
 }
 
-// dir makes a folder of the new output and returns a root open on it.
-// Roots are kept until the output is committed or aborted, so that a file
-// is written with one open: a path of several folders through o.root
-// costs an open and a close per folder, which at 10,000 pages was a fifth
-// of a build's CPU.
-func (o *Output) dir(dir string) (*os.Root, error) {
-	if r, ok := o.dirs.Load(dir); ok {
-		return r.(*os.Root), nil
+// mkdirs makes a folder of the new output, once.
+func (o *Output) mkdirs(dir string) error {
+	if dir == "." {
+		return nil
 	}
-	full := path.Join(o.tmp, dir)
-	if err := o.root.MkdirAll(full, 0o755); err != nil {
-		return nil, fmt.Errorf("creating %s in the output: %w", dir, err)
+	if _, ok := o.made.Load(dir); ok {
+		return nil
 	}
-	r, err := o.root.OpenRoot(full)
-	if err != nil {
-		return nil, fmt.Errorf("opening %s in the output: %w", dir, err)
+	if err := o.root.MkdirAll(path.Join(o.tmp, dir), 0o755); err != nil {
+		return fmt.Errorf("creating %s in the output: %w", dir, err)
 	}
-	if prev, loaded := o.dirs.LoadOrStore(dir, r); loaded {
-		r.Close()
-		return prev.(*os.Root), nil
-	}
-	return r, nil
-}
-
-// closeDirs closes the roots dir opened.
-func (o *Output) closeDirs() {
-	o.dirs.Range(func(k, r any) bool {
-		r.(*os.Root).Close()
-		o.dirs.Delete(k)
-		return true
-	})
+	o.made.Store(dir, true)
+	return nil
 }
 
 // Abort removes the new output and leaves the previous one as it was. It
@@ -236,11 +200,20 @@ func (o *Output) Commit() error {
 	o.closeDirs()
 	if !o.exists {
 		hook("swap")
-		if err := o.root.Rename(o.tmp, o.base); err != nil {
+		err := o.root.Rename(o.tmp, o.base)
+		if err == nil {
+			return nil
+		}
+		// Another build made the output meanwhile: replace it as any
+		// previous output, if it may be replaced.
+		if exists, cerr := checkReplaceable(o.root, o.base, o.full()); cerr != nil || !exists {
 			_ = o.root.RemoveAll(o.tmp)
+			if cerr != nil {
+				return cerr
+			}
 			return diag.Internal.Errorf(diag.Pos{}, "output folder %s: cannot move the new output in: %v", o.full(), unwrapPath(err))
 		}
-		return nil
+		o.exists = true
 	}
 	if err := o.carryOver(); err != nil {
 		_ = o.root.RemoveAll(o.tmp)
@@ -346,6 +319,9 @@ func cleanLeftovers(root *os.Root, base string) error {
 		name := e.Name()
 		isNew, isOld := strings.HasPrefix(name, "."+base+".new-"), strings.HasPrefix(name, "."+base+".old-")
 		if !e.IsDir() || !isNew && !isOld {
+			continue
+		}
+		if isNew && startedElsewhere(name) {
 			continue
 		}
 		l, err := lockMarker(root, name, false)

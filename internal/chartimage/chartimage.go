@@ -44,6 +44,7 @@ import (
 	"maps"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/metrics"
 	"sync"
 	"sync/atomic"
 
@@ -282,12 +283,14 @@ func checkRequest(r Request) error {
 // Drawing a chart in goja makes a few MB of short-lived objects on a
 // small heap, so the collector runs every few charts: a fifth of a batch's
 // CPU. While a batch of at least lazyGCFrom charts is drawn, the collector
-// waits for the heap to grow by lazyGCPercent% rather than Go's 100%
-// (BenchmarkSVG: 10–12% less CPU a chart; the heap of a 1,000-chart
-// build stays under 300 MB).
+// waits for the heap to grow by up to lazyGCPercent% rather than Go's
+// 100% (BenchmarkSVG: 10–12% less CPU a chart), but by no more than
+// lazyGCHeadroom: on a large live heap (serve holding a big briefing) the
+// setting stays as it was.
 const (
-	lazyGCFrom    = 16
-	lazyGCPercent = 400
+	lazyGCFrom     = 16
+	lazyGCPercent  = 400
+	lazyGCHeadroom = 256 << 20
 )
 
 var lazyGCState struct {
@@ -301,8 +304,15 @@ var lazyGCState struct {
 func lazyGC() func() {
 	lazyGCState.Lock()
 	if lazyGCState.n == 0 {
+		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		metrics.Read(sample)
+		percent := lazyGCPercent
+		if live := sample[0].Value; live.Kind() == metrics.KindUint64 && live.Uint64() > 0 {
+			percent = int(min(uint64(lazyGCPercent), lazyGCHeadroom*100/live.Uint64()))
+		}
+		lazyGCState.prev = debug.SetGCPercent(percent)
 		// A GOGC already higher (or off) is left as it is.
-		if lazyGCState.prev = debug.SetGCPercent(lazyGCPercent); lazyGCState.prev < 0 || lazyGCState.prev > lazyGCPercent {
+		if lazyGCState.prev < 0 || lazyGCState.prev > percent {
 			debug.SetGCPercent(lazyGCState.prev)
 		}
 	}

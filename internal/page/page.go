@@ -170,6 +170,9 @@ func Prepare(fsys fs.FS, in Input) (*Set, error) {
 			from = append(from, i)
 		}
 	}
+	if err := distinctPaths(pages, srcs, from); err != nil {
+		return nil, err
+	}
 	for i := range pages {
 		if err := listCollections(&pages[i], srcs[from[i]].lists, collections); err != nil {
 			return nil, err
@@ -177,6 +180,30 @@ func Prepare(fsys fs.FS, in Input) (*Set, error) {
 	}
 	pages, nav := addSections(pages, srcs, from)
 	return &Set{Pages: pages, Figures: Figures{fm: in.Format, figs: in.Figures, eds: in.Editions}, Nav: nav}, nil
+}
+
+// distinctPaths refuses two pages at one output path (a content file
+// where a file made per row puts one of its rows), at the content file
+// that comes second; every clash is reported.
+func distinctPaths(pages []Page, srcs []source, from []int) error {
+	first := make(map[string]int, len(pages))
+	var errs []error
+	for i, p := range pages {
+		j, ok := first[p.Path]
+		if !ok {
+			first[p.Path] = i
+			continue
+		}
+		a, b := srcs[from[j]].doc, srcs[from[i]].doc
+		what := func(d *narrative.Doc) string {
+			if d.Meta.Each != "" {
+				return d.File + " (a page per row of " + d.Meta.Each + ")"
+			}
+			return d.File
+		}
+		errs = append(errs, diag.Content.Errorf(diag.Pos{File: b.File}, "two pages at %s: one from %s and one from %s; rename one of them", p.Path, what(a), what(b)))
+	}
+	return diag.Join(errs...)
 }
 
 // readContent parses and checks every content file, leaving drafts out,

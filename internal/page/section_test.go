@@ -39,3 +39,18 @@ func TestPagesReleaseTrees(t *testing.T) {
 		}
 	}
 }
+
+// A content file at the path where a file made per row puts one of its
+// rows is an error naming both, at the content file.
+func TestTwoPagesOnePath(t *testing.T) {
+	fsys, in := site(t, map[string]string{
+		"index.md":        front("T") + "Home.\n",
+		"region.md":       front("{{row region}}", `each = "regions"`, `slug = "region"`) + "Region {{row region}}.\n",
+		"region/north.md": front("North, by hand") + "Written by hand.\n",
+	})
+	_, err := Prepare(fsys, in)
+	want := "content/region/north.md: two pages at region/north.html: one from content/region.md (a page per row of regions) and one from content/region/north.md; rename one of them"
+	if err == nil || err.Error() != want {
+		t.Errorf("Prepare = %v\nwant %s", err, want)
+	}
+}

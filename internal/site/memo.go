@@ -18,7 +18,16 @@ import (
 // shares (top bar, stamp, assets) are unchanged. The key must cover the
 // templates, static/, site.toml and whatever else the caller knows pages
 // depend on; "" keeps nothing. A nil *Memo keeps nothing.
-type Memo = memo.Table[[]byte]
+type Memo = memo.Table[rendered]
+
+// rendered is a page's HTML and the page it was rendered from: kept so
+// that the document, charts and tables pageSum names by address stay
+// alive while the memo holds the HTML, and no new value takes their
+// address.
+type rendered struct {
+	html []byte
+	page Page
+}
 
 // memoKey is the key of a Render of in: Input.MemoKey and what every page
 // shares; "" when in keeps nothing.

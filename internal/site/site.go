@@ -322,15 +322,15 @@ func renderTo(t *template.Template, in Input, p Page, w Writer, kept *Memo) erro
 	var sum [32]byte
 	if kept != nil {
 		sum = pageSum(in, p)
-		if b, ok := kept.Get(p.Path, sum); ok {
-			return w.WriteFile(p.Path, b)
+		if r, ok := kept.Get(p.Path, sum); ok {
+			return w.WriteFile(p.Path, r.html)
 		}
 	}
 	b, err := renderPage(t, in, p)
 	if err != nil {
 		return err
 	}
-	kept.Put(p.Path, sum, b)
+	kept.Put(p.Path, sum, rendered{b, p})
 	return w.WriteFile(p.Path, b)
 }
 
