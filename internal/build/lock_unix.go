@@ -19,3 +19,8 @@ func running(pid int) bool {
 	err := unix.Kill(pid, 0)
 	return err == nil || err == unix.EPERM
 }
+
+// waitLock takes an exclusive advisory lock on f, waiting for it.
+func waitLock(f *os.File) error {
+	return unix.Flock(int(f.Fd()), unix.LOCK_EX)
+}

@@ -1,3 +1,5 @@
+//go:build linux
+
 package build
 
 import (
@@ -153,5 +155,109 @@ func TestConcurrentStarts(t *testing.T) {
 	sameOutput(t, "after the builds", out, site.Files{"index.html": []byte("build 3")})
 	if l := leftovers(t, dir); len(l) > 0 {
 		t.Errorf("after the builds, %v are left", l)
+	}
+}
+
+// Builds of one output that commit at the same moment all succeed, one
+// after the other: the output is one build's whole, and nothing is left
+// beside it.
+func TestConcurrentCommits(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "output")
+	versions := make([]site.Files, 4)
+	for i := range versions {
+		versions[i] = version(fmt.Sprint("v", i))
+	}
+	for round := range 20 {
+		errs := make([]error, len(versions))
+		var wg sync.WaitGroup
+		for i := range versions {
+			wg.Go(func() { errs[i] = Write(out, versions[i]) })
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("round %d, build %d: %v", round, i, err)
+			}
+		}
+		got := readTree(t, out)
+		delete(got, Marker)
+		whole := false
+		for _, v := range versions {
+			if len(got) == len(v) && string(got["page-00.html"]) == string(v["page-00.html"]) {
+				sameFiles(t, fmt.Sprint("round ", round), v, got)
+				whole = true
+			}
+		}
+		if !whole {
+			t.Fatalf("round %d: the output is no build's whole output", round)
+		}
+	}
+	if l := leftovers(t, dir); len(l) > 0 {
+		t.Errorf("after the builds, %v are left", l)
+	}
+}
+
+// A rebuild keeps each unchanged file of the previous output (the same
+// file, linked), writes the changed ones anew, and never takes over a
+// symbolic link or a file of another size that the previous output holds
+// under a page's name.
+func TestRebuildReusesUnchanged(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "output")
+	v0 := version("v0")
+	v0["page-01.html"] = []byte("unchanged")
+	if err := Write(out, v0); err != nil {
+		t.Fatal(err)
+	}
+	before := map[string]os.FileInfo{}
+	for _, n := range []string{"page-01.html", "page-03.html", "assets/a/same.js"} {
+		fi, err := os.Stat(filepath.Join(out, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		before[n] = fi
+	}
+	// page-02.html is a link to a file beside the output holding what the
+	// next build writes there, and whose size is the link's: the next
+	// build must write a file of its own.
+	outside := filepath.Join(dir, "outside.html")
+	target := "../outside.html"
+	if err := os.WriteFile(outside, []byte(target), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(out, "page-02.html")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, filepath.Join(out, "page-02.html")); err != nil {
+		t.Fatal(err)
+	}
+	v1 := version("v1")
+	v1["page-01.html"] = v0["page-01.html"]
+	v1["page-02.html"] = []byte(target)
+	if err := Write(out, v1); err != nil {
+		t.Fatal(err)
+	}
+	sameOutput(t, "after the rebuild", out, v1)
+	for n, old := range before {
+		fi, err := os.Lstat(filepath.Join(out, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !fi.Mode().IsRegular() {
+			t.Errorf("%s is %v after the rebuild; want a plain file", n, fi.Mode())
+		}
+		reused := os.SameFile(old, fi)
+		if want := n == "page-01.html" || n == "assets/a/same.js"; reused != want {
+			t.Errorf("%s: same file as before the rebuild = %v; want %v", n, reused, want)
+		}
+	}
+	if fi, err := os.Lstat(filepath.Join(out, "page-02.html")); err != nil {
+		t.Error(err)
+	} else if !fi.Mode().IsRegular() {
+		t.Errorf("page-02.html is %v after the rebuild; want a plain file", fi.Mode())
+	}
+	if b, err := os.ReadFile(outside); err != nil || string(b) != target {
+		t.Errorf("the file outside the output is %q, %v; want it untouched", b, err)
 	}
 }

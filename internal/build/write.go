@@ -215,14 +215,15 @@ func (o *Output) Commit() error {
 		}
 		o.exists = true
 	}
+	// Lock the previous output's marker, so that no other build takes it
+	// for a dead build's leftover while it is being removed, and so that
+	// commits of one output run one at a time.
+	if l := o.lockOutput(); l != nil {
+		defer l.Close()
+	}
 	if err := o.carryOver(); err != nil {
 		_ = o.root.RemoveAll(o.tmp)
 		return err
-	}
-	// Lock the previous output's marker too, so that no other build takes
-	// it for a dead build's leftover while it is being removed.
-	if l, err := lockMarker(o.root, o.base, false); err == nil {
-		defer l.Close()
 	}
 	hook("swap")
 	old, err := o.swap()
@@ -232,6 +233,31 @@ func (o *Output) Commit() error {
 	}
 	hook("swapped")
 	return o.root.RemoveAll(old)
+}
+
+// lockOutput waits for the lock on the output's marker, which a build
+// that is committing holds until it has finished, and returns it; nil when
+// the output has no marker to lock. When the output was replaced while it
+// waited, it locks the new one's.
+func (o *Output) lockOutput() *os.File {
+	name := path.Join(o.base, Marker)
+	for range 100 {
+		f, err := o.root.OpenFile(name, os.O_RDWR, 0)
+		if err != nil {
+			return nil
+		}
+		if err := waitLock(f); err != nil {
+			f.Close()
+			return nil
+		}
+		fi, ferr := f.Stat()
+		li, lerr := o.root.Lstat(name)
+		if ferr == nil && lerr == nil && os.SameFile(fi, li) {
+			return f
+		}
+		f.Close()
+	}
+	return nil
 }
 
 // swap puts tmp in the place of base and returns where the previous
@@ -370,19 +396,26 @@ func lockMarker(root *os.Root, dir string, create bool) (*os.File, error) {
 // checkReplaceable reports whether name exists, and refuses to replace it
 // unless it is a directory that is empty or carries the marker.
 func checkReplaceable(root *os.Root, name, full string) (bool, error) {
-	info, err := root.Lstat(name)
-	if errors.Is(err, fs.ErrNotExist) {
-		return false, nil
-	}
-	if err != nil {
-		return false, diag.Internal.Errorf(diag.Pos{}, "output folder %s: %v", full, unwrapPath(err))
-	}
-	if !info.IsDir() {
-		return false, diag.Output.Errorf(diag.Pos{}, "output folder %s exists and is not a folder; refusing to replace it", full)
-	}
-	entries, err := fs.ReadDir(root.FS(), name)
-	if err != nil {
-		return false, diag.Internal.Errorf(diag.Pos{}, "output folder %s: %v", full, unwrapPath(err))
+	var entries []fs.DirEntry
+	for attempt := 0; ; attempt++ {
+		info, err := root.Lstat(name)
+		if errors.Is(err, fs.ErrNotExist) {
+			return false, nil
+		}
+		if err != nil {
+			return false, diag.Internal.Errorf(diag.Pos{}, "output folder %s: %v", full, unwrapPath(err))
+		}
+		if !info.IsDir() {
+			return false, diag.Output.Errorf(diag.Pos{}, "output folder %s exists and is not a folder; refusing to replace it", full)
+		}
+		entries, err = fs.ReadDir(root.FS(), name)
+		if errors.Is(err, fs.ErrNotExist) && attempt < 10 {
+			continue // another build swapped it out and removed it meanwhile: look again
+		}
+		if err != nil {
+			return false, diag.Internal.Errorf(diag.Pos{}, "output folder %s: %v", full, unwrapPath(err))
+		}
+		break
 	}
 	if len(entries) > 0 && !slices.ContainsFunc(entries, func(e fs.DirEntry) bool { return e.Name() == Marker }) {
 		return false, diag.Output.Errorf(diag.Pos{}, "output folder %s is not empty and was not written by briefing (no %s file); refusing to replace it", full, Marker)
