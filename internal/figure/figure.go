@@ -257,6 +257,13 @@ func (c *computer) fromSQL(f *Figure, s *Spec) error {
 	if err != nil {
 		return err
 	}
+	var declared table.Kind // the type the figure says it has, even when it has no value
+	if s.Type != "" {
+		if declared, err = table.ParseKind(s.Type); err != nil {
+			return diag.Figure.Errorf(c.ix.Value(f.Name, "type"), "figure %q: %v", f.Name, err)
+		}
+		f.Kind = declared
+	}
 	switch {
 	case len(t.Columns) != 1:
 		return diag.Figure.Errorf(pos, "figure %q: the query returns %d columns; a figure is one value", f.Name, len(t.Columns))
@@ -267,10 +274,7 @@ func (c *computer) fromSQL(f *Figure, s *Spec) error {
 	}
 	v, k := t.Rows[0][0], t.Columns[0].Kind
 	if s.Type != "" {
-		kk, err := table.ParseKind(s.Type)
-		if err != nil {
-			return diag.Figure.Errorf(c.ix.Value(f.Name, "type"), "figure %q: %v", f.Name, err)
-		}
+		kk := declared
 		if kk != k && !v.Null {
 			// Read the value again as the named type: text '2022-03'
 			// becomes a month, a number becomes text.

@@ -425,3 +425,23 @@ format = "month"
 		}
 	}
 }
+
+// A figure whose query returns no rows keeps the type it declares, and the
+// format that type gives, for the fallback it shows in its place.
+func TestMissingFigureKeepsItsType(t *testing.T) {
+	set, err := load(t, `[latest]
+sql = "SELECT month FROM spend WHERE customer = 'Nobody'"
+type = "month"
+fallback = "n/a"
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, ok := set.Get("latest")
+	if !ok || !f.Missing {
+		t.Fatalf("figure latest: %+v, %v; want it missing", f, ok)
+	}
+	if f.Kind != table.Month || f.Format != format.ForKind(table.Month) {
+		t.Errorf("figure latest: kind %v, format %q; want the declared month and its format %q", f.Kind, f.Format, format.ForKind(table.Month))
+	}
+}
