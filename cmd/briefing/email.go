@@ -82,6 +82,7 @@ func (c *emailCommand) run(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer ed.close()
 	date, err := messageDate()
 	if err != nil {
 		return err
@@ -146,6 +147,7 @@ type mailFolder struct {
 	out, dir string // the output folder, and its email/
 	journal  *email.Journal
 	kept     []byte // the journal file as it was
+	unlock   func() // ends the run's hold on the output (build.LockOutput)
 }
 
 // openEdition finds the output folder and reads the journal of earlier
@@ -163,6 +165,12 @@ func openEdition(b *briefing, out string, readOnly bool) (*mailFolder, error) {
 	if err := build.EnsureOutput(outAbs); err != nil {
 		return nil, err
 	}
+	// One email run at a time in an output, and no build swapping the
+	// output meanwhile: the journal read here is the one sends are
+	// checked against and appended to until the run ends.
+	if ed.unlock, err = build.LockOutput(outAbs); err != nil {
+		return nil, err
+	}
 	root, err := os.OpenRoot(outAbs)
 	if err != nil {
 		return nil, diag.Internal.Errorf(diag.Pos{}, "output folder %s: %v", outAbs, err)
@@ -174,6 +182,13 @@ func openEdition(b *briefing, out string, readOnly bool) (*mailFolder, error) {
 	}
 	ed.journal = email.ReadJournal(ed.kept)
 	return ed, nil
+}
+
+// close ends the run's hold on the output folder.
+func (ed *mailFolder) close() {
+	if ed.unlock != nil {
+		ed.unlock()
+	}
 }
 
 // write writes the messages to OUTPUT/email, keeping the journal.

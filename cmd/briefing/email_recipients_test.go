@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/briefing-dev/briefing/internal/format"
@@ -357,5 +358,45 @@ func TestEmailImplicitTLSAndXOAUTH2(t *testing.T) {
 	}
 	if n := len(messageIDs(t, inbox)); n != 1 {
 		t.Errorf("the server got %d messages, want 1", n)
+	}
+}
+
+// Two runs of briefing email --send at once (two scheduled jobs that
+// overlap) send each message once: the second waits for the first and
+// finds everything in the journal.
+func TestEmailSendConcurrent(t *testing.T) {
+	rows := accounts(20)
+	port := freePort(t)
+	dir := recipientSite(t, rows, "", plainSMTP(port))
+	inbox := filepath.Join(t.TempDir(), "inbox")
+	os.Mkdir(inbox, 0o755)
+	startSMTPDAt(t, port, inbox)
+	outs := make([]string, 2)
+	codes := make([]int, 2)
+	var wg sync.WaitGroup
+	for i := range outs {
+		wg.Go(func() {
+			var stderr string
+			outs[i], stderr, codes[i] = runCLI(t, "email", "--send", dir)
+			if codes[i] != 0 {
+				t.Errorf("run %d: exit %d\n%s", i, codes[i], stderr)
+			}
+		})
+	}
+	wg.Wait()
+	ids := messageIDs(t, inbox)
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			t.Errorf("%s was sent twice", id)
+		}
+		seen[id] = true
+	}
+	if len(ids) != 20 {
+		t.Errorf("the server got %d messages, want 20", len(ids))
+	}
+	all := outs[0] + outs[1]
+	if !strings.Contains(all, "20 sent") || !strings.Contains(all, "20 sent before (in the journal)") {
+		t.Errorf("the two runs said:\n%s\n%s", outs[0], outs[1])
 	}
 }

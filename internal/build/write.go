@@ -472,6 +472,29 @@ func EnsureOutput(outDir string) error {
 	return root.WriteFile(path.Join(base, Marker), []byte(markerText), 0o644)
 }
 
+// LockOutput waits until no build is committing the output folder outDir
+// and no other `briefing email` works in it, and keeps them waiting until
+// unlock is called: it takes the lock on the output's marker that Commit
+// takes. An output without the marker (a folder briefing did not make)
+// cannot be locked.
+func LockOutput(outDir string) (unlock func(), err error) {
+	parent, base := filepath.Dir(outDir), filepath.Base(outDir)
+	root, err := os.OpenRoot(parent)
+	if err != nil {
+		return nil, diag.Output.Errorf(diag.Pos{}, "output folder %s: cannot open its parent folder: %v", outDir, unwrapPath(err))
+	}
+	o := &Output{root: root, base: base}
+	l := o.lockOutput()
+	if l == nil {
+		root.Close()
+		return nil, diag.Output.Errorf(diag.Pos{}, "output folder %s: cannot lock its %s file; is it a folder briefing wrote?", outDir, Marker)
+	}
+	return func() {
+		l.Close()
+		root.Close()
+	}, nil
+}
+
 // CheckOutput refuses an output folder that would overwrite or be read as
 // the sources: the site folder itself, a folder that contains it, or a
 // folder inside one of the source folders. Folders are compared by what
