@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regexp"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -266,7 +268,46 @@ func (c *conn) problem(cfg Config, q Query, err error) error {
 	if errors.As(err, &e) {
 		return err // already ours (row cap, cell limit)
 	}
-	return c.failed(cfg, q, c.driver.classify(err))
+	f := c.driver.classify(err)
+	if f.position == 0 && (f.kind == failSQL || f.kind == failReadOnly) {
+		f.position = tokenPosition(q.SQL, f.detail)
+	}
+	return c.failed(cfg, q, f)
+}
+
+// nameInError is the token a driver's message names, for drivers that say
+// where the error is only by naming it (SQLite): near "FORM", no such
+// table: nope.
+var nameInError = regexp.MustCompile(`near "([^"]+)"|no such (?:table|column|function): (?:main\.)?"?([^"\s]+)"?|ambiguous column name: (\S+)`)
+
+// tokenPosition is the 1-based character position, in the query text, of
+// the first whole-word occurrence of the token msg names; 0 when it names
+// none or the text lacks it.
+func tokenPosition(sqlText, msg string) int {
+	m := nameInError.FindStringSubmatch(msg)
+	if m == nil {
+		return 0
+	}
+	tok := m[1] + m[2] + m[3]
+	if i := strings.LastIndex(tok, "."); i >= 0 && m[1] == "" {
+		tok = tok[i+1:] // a qualified column: t.nope is at nope
+	}
+	word := func(c byte) bool {
+		return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+	}
+	for from := 0; from < len(sqlText); {
+		i := strings.Index(sqlText[from:], tok)
+		if i < 0 {
+			return 0
+		}
+		i += from
+		end := i + len(tok)
+		if (i == 0 || !word(tok[0]) || !word(sqlText[i-1])) && (end == len(sqlText) || !word(tok[len(tok)-1]) || !word(sqlText[end])) {
+			return utf8.RuneCountInString(sqlText[:i]) + 1
+		}
+		from = i + 1
+	}
+	return 0
 }
 
 // failed words a failure: one line, nothing from the connection string.

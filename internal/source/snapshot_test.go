@@ -234,3 +234,41 @@ func TestFallback(t *testing.T) {
 		t.Errorf("got %v (exit %d), want one unreachable error, exit %d", err, diag.ExitCode(err), diag.ExitDatabase)
 	}
 }
+
+// A query on a SQLite source that SQLite refuses is an error at the token
+// SQLite names, in the query's file or in site.toml.
+func TestSQLiteErrorPositioned(t *testing.T) {
+	db := sqliteWarehouse(t)
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"a query file", map[string]string{
+			"queries/q.sql": "-- source: wh\nSELECT customer,\n       SUM(amout) AS spend\n  FROM spend GROUP BY customer\n",
+		}, `queries/q.sql:3:12: query "q": no such column: amout`},
+		{"a syntax error", map[string]string{
+			"queries/q.sql": "-- source: wh\nSELECT customer FORM spend\n",
+		}, `queries/q.sql:2:22: query "q": near "spend": syntax error`},
+		{"a table in site.toml", map[string]string{
+			"site.toml.extra": "[data.c]\nsource = \"wh\"\nsql = \"SELECT * FROM spends\"\n",
+		}, `site.toml:9:22: query "c": no such table: spends`},
+	} {
+		files := map[string]string{
+			"site.toml":        "title = \"T\"\n[sources.wh]\ndriver = \"sqlite\"\ndsn_env = \"WH_DSN\"\n\n",
+			"content/index.md": "+++\ntitle = \"T\"\n+++\nText.\n",
+		}
+		for k, v := range tc.files {
+			if k == "site.toml.extra" {
+				files["site.toml"] += "\n" + v
+				continue
+			}
+			files[k] = v
+		}
+		dir := writeSite(t, files)
+		_, err := buildSite(t, dir, source.Options{Env: sqliteEnv(db)})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v\nwant %s", tc.name, err, tc.want)
+		}
+	}
+}

@@ -3,11 +3,16 @@ package source
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"regexp"
 	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
+
+// sqliteCode is the result code SQLite's messages end with: " (1)".
+var sqliteCode = regexp.MustCompile(` \(\d+\)$`)
 
 // sqliteDriver reads a SQLite database file: the connection string is its
 // path (or a file: URI). It is opened read-only and with query_only set,
@@ -38,7 +43,11 @@ var sqliteDriver = &Driver{
 			return failure{kind: failTimeout}
 		case strings.Contains(msg, "readonly"), strings.Contains(msg, "query_only"):
 			return failure{kind: failReadOnly, detail: msg}
+		case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+			return failure{}
 		}
-		return failure{}
+		// "SQL logic error: no such table: nope (1)" says "no such table: nope".
+		msg = sqliteCode.ReplaceAllString(strings.TrimPrefix(msg, "SQL logic error: "), "")
+		return failure{kind: failSQL, detail: msg}
 	},
 }
