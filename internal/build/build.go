@@ -233,7 +233,7 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := site.Input{Config: cfg, Pages: pages, Nav: set.Nav, ECharts: ship, Funcs: template.FuncMap{"fig": set.Figures.Show}, Workers: opt.Workers}
+	in := site.Input{Config: cfg, Pages: pages, Nav: set.Nav, ECharts: ship, Funcs: template.FuncMap{"fig": set.Figures.Show, "change": set.Figures.Change, "prev": set.Figures.Prev}, Workers: opt.Workers}
 	if opt.Cache != nil && world != "" {
 		in.Memo, in.MemoKey = &opt.Cache.html, worldKey(fsys, world, opt, nil, "templates", "static")
 	}

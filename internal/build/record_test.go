@@ -203,3 +203,27 @@ func TestEditionErrors(t *testing.T) {
 		t.Errorf("a broken record: got %v, want an error at its line", err)
 	}
 }
+
+// Templates show changes too: {{change "name"}} and {{prev "name"}} say
+// what prose says; in a briefing that is not a series they are an error
+// at the template.
+func TestTemplateChange(t *testing.T) {
+	const tmpl = `<article><h1>{{.Page.Title}}</h1><p>Acme {{fig "acme_share"}}, {{change "acme_share"}}; was {{prev "acme_share"}}; total {{change "total" "money"}}.</p>{{.Content}}</article>`
+	recorded := map[string][]byte{}
+	jan := buildEdition(t, seriesSite("2022-01", 20e6, 80e6, false), recorded)
+	recorded[jan.Series.Current.ID] = jan.RecordJSON
+	site := seriesSite("2022-02", 30e6, 70e6, false)
+	site["templates/page.html"] = &fstest.MapFile{Data: []byte(tmpl)}
+	feb := buildEdition(t, site, recorded)
+	wantText(t, "February", readerText(feb.Files["index.html"]),
+		"Acme 30%, +10 pp since Jan 2022; was 20%; total unchanged since Jan 2022.")
+
+	plain := seriesSite("2022-02", 30e6, 70e6, false)
+	plain["site.toml"] = &fstest.MapFile{Data: []byte(strings.Split(string(plain["site.toml"].Data), "[editions]")[0])}
+	plain["content/index.md"] = &fstest.MapFile{Data: []byte("+++\ntitle = \"Overview\"\n+++\nText.\n")}
+	plain["templates/page.html"] = &fstest.MapFile{Data: []byte(tmpl)}
+	_, err := Build(plain, Options{})
+	if err == nil || !strings.Contains(err.Error(), "templates/page.html") || !strings.Contains(err.Error(), "change compares with the previous edition; make the briefing a series") {
+		t.Errorf("{{change}} in a template of a briefing that is not a series: %v", err)
+	}
+}

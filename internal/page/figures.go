@@ -1,6 +1,7 @@
 package page
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/briefing-dev/briefing/internal/expr"
@@ -33,6 +34,26 @@ func (f Figures) Show(name string, fmtName ...string) (string, error) {
 		return "", err
 	}
 	return showFigure(f.fm, fig, sp)
+}
+
+// Change is the change function of templates in a series: {{change
+// "name"}} or {{change "name" "percent:1"}}, the change since the previous
+// edition as prose shows it ("+1.2 pp since Feb 2022").
+func (f Figures) Change(name string, fmtName ...string) (string, error) {
+	if f.eds == nil {
+		return "", fmt.Errorf(noSeries, "change")
+	}
+	ch, err := f.eds.Change(name, strings.Join(fmtName, " "))
+	return ch.Text, err
+}
+
+// Prev is the prev function of templates in a series: {{prev "name"}},
+// the figure in the previous edition.
+func (f Figures) Prev(name string, fmtName ...string) (string, error) {
+	if f.eds == nil {
+		return "", fmt.Errorf(noSeries, "prev")
+	}
+	return f.eds.Prev(name, strings.Join(fmtName, " "))
 }
 
 // Expand resolves the {{fig}}, {{if}} and, in a series, {{change}},

@@ -139,8 +139,9 @@ type Image struct {
 
 // FuncNames are the functions templates may call; Input.Funcs supplies
 // them for a build: {{fig "name"}} and {{fig "name" "percent:1"}} show a
-// figure.
-var FuncNames = []string{"fig"}
+// figure, and in a series {{change "name"}} and {{prev "name"}} its
+// change since the previous edition and its value there.
+var FuncNames = []string{"fig", "change", "prev"}
 
 // PageData is what templates see.
 type PageData struct {
