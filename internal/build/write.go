@@ -464,9 +464,13 @@ func EnsureOutput(outDir string) error {
 	}
 	defer root.Close()
 	if _, err := root.Lstat(base); err == nil {
-		return nil
-	}
-	if err := root.Mkdir(base, 0o755); err != nil {
+		// An empty folder (made a moment ago by another run, which is
+		// about to write the marker) gets the marker; any other is left
+		// as it is.
+		if _, err := root.Lstat(path.Join(base, Marker)); err == nil || !empty(root, base) {
+			return nil
+		}
+	} else if err := root.Mkdir(base, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 		return err
 	}
 	return root.WriteFile(path.Join(base, Marker), []byte(markerText), 0o644)
