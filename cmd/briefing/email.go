@@ -162,22 +162,25 @@ func openEdition(b *briefing, out string, readOnly bool) (*mailFolder, error) {
 		ed.journal = email.ReadJournal(nil)
 		return ed, nil
 	}
-	if err := build.EnsureOutput(outAbs); err != nil {
-		return nil, err
-	}
 	// One email run at a time in an output, and no build swapping the
 	// output meanwhile: the journal read here is the one sends are
 	// checked against and appended to until the run ends.
 	if ed.unlock, err = build.LockOutput(outAbs); err != nil {
 		return nil, err
 	}
+	if err := build.EnsureOutput(outAbs); err != nil {
+		ed.close()
+		return nil, err
+	}
 	root, err := os.OpenRoot(outAbs)
 	if err != nil {
+		ed.close()
 		return nil, diag.Internal.Errorf(diag.Pos{}, "output folder %s: %v", outAbs, err)
 	}
 	defer root.Close()
 	ed.kept, err = root.ReadFile(path.Join("email", email.JournalFile))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		ed.close()
 		return nil, diag.Internal.Errorf(diag.Pos{}, "the email journal: %v", err)
 	}
 	ed.journal = email.ReadJournal(ed.kept)

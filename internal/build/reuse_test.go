@@ -261,3 +261,116 @@ func TestRebuildReusesUnchanged(t *testing.T) {
 		t.Errorf("the file outside the output is %q, %v; want it untouched", b, err)
 	}
 }
+
+// Without the atomic exchange (macOS, file systems that refuse it), a
+// commit's two renames leave a moment with no output: the output's parent
+// is locked all through it, so a briefing email run (LockOutput) or
+// another commit waits, and builds committing at once take turns.
+func TestCommitsTakeTurnsWithoutExchange(t *testing.T) {
+	exchange = false
+	defer func() { exchange = true }()
+	dir := t.TempDir()
+	out := filepath.Join(dir, "output")
+	if err := Write(out, version("v0")); err != nil {
+		t.Fatal(err)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	checked := false
+	faultHook = func(point string) {
+		if point != "between" {
+			return
+		}
+		checked = true
+		if l, err := lockParent(root, false); err == nil {
+			l.Close()
+			t.Error("between the two renames, the output's parent could be locked: an email run or another commit would not wait")
+		}
+	}
+	err = Write(out, version("v1"))
+	faultHook = nil
+	if err != nil || !checked {
+		t.Fatalf("Write: %v; the swap between its renames was seen: %v", err, checked)
+	}
+	sameOutput(t, "after the commit", out, version("v1"))
+
+	versions := make([]site.Files, 4)
+	for i := range versions {
+		versions[i] = version(fmt.Sprint("w", i))
+	}
+	for round := range 10 {
+		errs := make([]error, len(versions))
+		var wg sync.WaitGroup
+		for i := range versions {
+			wg.Go(func() { errs[i] = Write(out, versions[i]) })
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("round %d, build %d: %v", round, i, err)
+			}
+		}
+	}
+	if l := leftovers(t, dir); len(l) > 0 {
+		t.Errorf("after the builds, %v are left", l)
+	}
+}
+
+// What a killed build leaves is removed by the next: a new folder that has
+// lost its marker (killed while the previous output was being removed,
+// whose marker may go first) as well as one with an unlocked marker. The
+// folders of another output whose name starts the same are not touched.
+func TestLeftoversWithoutMarker(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "output")
+	if err := Write(out, version("v0")); err != nil {
+		t.Fatal(err)
+	}
+	dead := filepath.Join(dir, fmt.Sprintf(".output.new-%d-999999", os.Getpid()))
+	other := filepath.Join(dir, fmt.Sprintf(".output.new-design.new-%d-1", os.Getpid()))
+	for _, d := range []string{dead, other} {
+		if err := os.MkdirAll(filepath.Join(d, "part"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "part", "page.html"), []byte("half removed"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := Write(out, version("v1")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dead); !os.IsNotExist(err) {
+		t.Errorf("the dead build's folder without a marker is still there (%v)", err)
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("another output's folder was removed: %v", err)
+	}
+}
+
+// briefing email may lock an output folder briefing did not write, or one
+// named through a symbolic link, as it always could use them.
+func TestLockOutputAnyFolder(t *testing.T) {
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "plain")
+	if err := os.MkdirAll(plain, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(plain, "notes.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(plain, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{plain, link, filepath.Join(dir, "not-yet")} {
+		unlock, err := LockOutput(p)
+		if err != nil {
+			t.Errorf("LockOutput(%s): %v", p, err)
+			continue
+		}
+		unlock()
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -110,18 +111,27 @@ func (o *Output) start() error {
 // have their marker locked yet.
 var starting sync.Map
 
-// startedElsewhere reports whether the folder name (.NAME.new-PID-N) may
-// be a build that is starting: made by this process and not yet locked,
-// or by another process that is still running. Such a folder is empty, or
-// holds a marker not yet locked, for a moment; it is not a dead build's.
-func startedElsewhere(name string) bool {
+// leftover matches the folders builds of output NAME put next to it:
+// .NAME.new-PID-N (being written) and .NAME.old-PID-N (being removed).
+func leftover(base, name string) (old bool, pid int, ok bool) {
+	m := regexp.MustCompile(`^\.` + regexp.QuoteMeta(base) + `\.(new|old)-(\d+)-\d+$`).FindStringSubmatch(name)
+	if m == nil {
+		return false, 0, false
+	}
+	pid, err := strconv.Atoi(m[2])
+	return m[1] == "old", pid, err == nil
+}
+
+// startedElsewhere reports whether the new folder name, made by process
+// pid, may be a build that is starting: made by this process and not yet
+// locked, or by another process that is still running. Such a folder is
+// empty, or holds a marker not yet locked, for a moment; it is not a dead
+// build's.
+func startedElsewhere(name string, pid int) bool {
 	if _, ok := starting.Load(name); ok {
 		return true
 	}
-	_, rest, _ := strings.Cut(name, ".new-")
-	pidText, _, _ := strings.Cut(rest, "-")
-	pid, err := strconv.Atoi(pidText)
-	return err == nil && pid != os.Getpid() && running(pid)
+	return pid != os.Getpid() && running(pid)
 }
 
 func (o *Output) full() string { return filepath.Join(o.parent, o.base) }
@@ -198,6 +208,12 @@ func (o *Output) Commit() error {
 	}
 	defer o.close()
 	o.closeDirs()
+	held, err := lockParent(o.root, true)
+	if err != nil {
+		_ = o.root.RemoveAll(o.tmp)
+		return diag.Internal.Errorf(diag.Pos{}, "output folder %s: cannot lock its parent folder: %v", o.full(), unwrapPath(err))
+	}
+	defer held.Close()
 	if !o.exists {
 		hook("swap")
 		err := o.root.Rename(o.tmp, o.base)
@@ -215,12 +231,6 @@ func (o *Output) Commit() error {
 		}
 		o.exists = true
 	}
-	// Lock the previous output's marker, so that no other build takes it
-	// for a dead build's leftover while it is being removed, and so that
-	// commits of one output run one at a time.
-	if l := o.lockOutput(); l != nil {
-		defer l.Close()
-	}
 	if err := o.carryOver(); err != nil {
 		_ = o.root.RemoveAll(o.tmp)
 		return err
@@ -233,31 +243,6 @@ func (o *Output) Commit() error {
 	}
 	hook("swapped")
 	return o.root.RemoveAll(old)
-}
-
-// lockOutput waits for the lock on the output's marker, which a build
-// that is committing holds until it has finished, and returns it; nil when
-// the output has no marker to lock. When the output was replaced while it
-// waited, it locks the new one's.
-func (o *Output) lockOutput() *os.File {
-	name := path.Join(o.base, Marker)
-	for range 100 {
-		f, err := o.root.OpenFile(name, os.O_RDWR, 0)
-		if err != nil {
-			return nil
-		}
-		if err := waitLock(f); err != nil {
-			f.Close()
-			return nil
-		}
-		fi, ferr := f.Stat()
-		li, lerr := o.root.Lstat(name)
-		if ferr == nil && lerr == nil && os.SameFile(fi, li) {
-			return f
-		}
-		f.Close()
-	}
-	return nil
 }
 
 // swap puts tmp in the place of base and returns where the previous
@@ -335,6 +320,13 @@ func copyTree(root *os.Root, src, dst string) error {
 // between the two renames of the fallback swap), the previous output is
 // first put back.
 func cleanLeftovers(root *os.Root, base string) error {
+	// A commit or a briefing email run under way holds the parent: its
+	// folders are not leftovers, and the next build cleans what is.
+	held, err := lockParent(root, false)
+	if err != nil {
+		return nil
+	}
+	defer held.Close()
 	entries, err := fs.ReadDir(root.FS(), ".")
 	if err != nil {
 		return diag.Internal.Errorf(diag.Pos{}, "output folder %s: cannot list its parent folder: %v", base, unwrapPath(err))
@@ -343,19 +335,19 @@ func cleanLeftovers(root *os.Root, base string) error {
 	restore := errors.Is(statErr, fs.ErrNotExist)
 	for _, e := range entries {
 		name := e.Name()
-		isNew, isOld := strings.HasPrefix(name, "."+base+".new-"), strings.HasPrefix(name, "."+base+".old-")
-		if !e.IsDir() || !isNew && !isOld {
-			continue
-		}
-		if isNew && startedElsewhere(name) {
+		isOld, pid, ok := leftover(base, name)
+		if !e.IsDir() || !ok || !isOld && startedElsewhere(name, pid) {
 			continue
 		}
 		l, err := lockMarker(root, name, false)
-		if err != nil {
-			if empty(root, name) {
-				_ = root.Remove(name)
-			}
-			continue // not ours, or a running build's
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			// No marker: a dead build's folder that was being removed
+			// (the marker may go first), or one that never got its marker.
+			_ = root.RemoveAll(name)
+			continue
+		case err != nil:
+			continue // a running build's
 		}
 		if isOld && restore && root.Rename(name, base) == nil {
 			restore = false
@@ -365,6 +357,27 @@ func cleanLeftovers(root *os.Root, base string) error {
 		l.Close()
 	}
 	return nil
+}
+
+// lockParent takes an exclusive lock on the folder that holds the output,
+// waiting for it when wait is set, else failing at once when it is held:
+// commits of outputs in one folder, and briefing email runs, take turns.
+// The lock is on the parent, which a commit does not move, not on
+// anything in the output, which it does.
+func lockParent(root *os.Root, wait bool) (*os.File, error) {
+	f, err := root.Open(".")
+	if err != nil {
+		return nil, err
+	}
+	lock := tryLock
+	if wait {
+		lock = waitLock
+	}
+	if err := lock(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
 
 func empty(root *os.Root, dir string) bool {
@@ -477,24 +490,24 @@ func EnsureOutput(outDir string) error {
 }
 
 // LockOutput waits until no build is committing the output folder outDir
-// and no other `briefing email` works in it, and keeps them waiting until
-// unlock is called: it takes the lock on the output's marker that Commit
-// takes. An output without the marker (a folder briefing did not make)
-// cannot be locked.
+// (nor another output beside it) and no other briefing email works there,
+// and keeps them waiting until unlock is called: it takes the lock on the
+// output's parent folder that Commit takes. outDir need not exist yet.
 func LockOutput(outDir string) (unlock func(), err error) {
-	parent, base := filepath.Dir(outDir), filepath.Base(outDir)
-	root, err := os.OpenRoot(parent)
+	if real, err := filepath.EvalSymlinks(outDir); err == nil {
+		outDir = real
+	}
+	root, err := os.OpenRoot(filepath.Dir(outDir))
 	if err != nil {
 		return nil, diag.Output.Errorf(diag.Pos{}, "output folder %s: cannot open its parent folder: %v", outDir, unwrapPath(err))
 	}
-	o := &Output{root: root, base: base}
-	l := o.lockOutput()
-	if l == nil {
+	held, err := lockParent(root, true)
+	if err != nil {
 		root.Close()
-		return nil, diag.Output.Errorf(diag.Pos{}, "output folder %s: cannot lock its %s file; is it a folder briefing wrote?", outDir, Marker)
+		return nil, diag.Internal.Errorf(diag.Pos{}, "output folder %s: cannot lock its parent folder: %v", outDir, unwrapPath(err))
 	}
 	return func() {
-		l.Close()
+		held.Close()
 		root.Close()
 	}, nil
 }

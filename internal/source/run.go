@@ -278,36 +278,109 @@ func (c *conn) problem(cfg Config, q Query, err error) error {
 // nameInError is the token a driver's message names, for drivers that say
 // where the error is only by naming it (SQLite): near "FORM", no such
 // table: nope.
-var nameInError = regexp.MustCompile(`near "([^"]+)"|no such (?:table|column|function): (?:main\.)?"?([^"\s]+)"?|ambiguous column name: (\S+)`)
+var nameInError = regexp.MustCompile(`near "([^"]+)"|no such (table|column|function): (?:main\.)?"?([^"\s]+)"?|ambiguous column name: (\S+)`)
 
 // tokenPosition is the 1-based character position, in the query text, of
-// the first whole-word occurrence of the token msg names; 0 when it names
-// none or the text lacks it.
+// the token msg names, outside comments and string literals; 0 (the
+// query's declaration) when msg names none, or when it cannot tell which
+// of several places is meant: a syntax error near a word written twice.
+// An unknown table is looked for after FROM or JOIN first, and an unknown
+// column or function elsewhere first.
 func tokenPosition(sqlText, msg string) int {
 	m := nameInError.FindStringSubmatch(msg)
 	if m == nil {
 		return 0
 	}
-	tok := m[1] + m[2] + m[3]
+	tok, kind := m[1]+m[3]+m[4], m[2]
 	if i := strings.LastIndex(tok, "."); i >= 0 && m[1] == "" {
 		tok = tok[i+1:] // a qualified column: t.nope is at nope
 	}
-	word := func(c byte) bool {
-		return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
-	}
-	for from := 0; from < len(sqlText); {
-		i := strings.Index(sqlText[from:], tok)
+	code := maskSQL(sqlText)
+	var at []int // whole-word occurrences
+	for from := 0; from < len(code); {
+		i := strings.Index(code[from:], tok)
 		if i < 0 {
-			return 0
+			break
 		}
 		i += from
 		end := i + len(tok)
-		if (i == 0 || !word(tok[0]) || !word(sqlText[i-1])) && (end == len(sqlText) || !word(tok[len(tok)-1]) || !word(sqlText[end])) {
-			return utf8.RuneCountInString(sqlText[:i]) + 1
+		if (i == 0 || !isWord(tok[0]) || !isWord(code[i-1])) && (end == len(code) || !isWord(tok[len(tok)-1]) || !isWord(code[end])) {
+			at = append(at, i)
 		}
 		from = i + 1
 	}
-	return 0
+	pick := -1
+	switch {
+	case len(at) == 1:
+		pick = at[0]
+	case len(at) > 1 && kind != "":
+		for _, i := range at {
+			if afterFromOrJoin(code[:i]) == (kind == "table") {
+				pick = i
+				break
+			}
+		}
+	}
+	if pick < 0 {
+		return 0
+	}
+	return utf8.RuneCountInString(sqlText[:pick]) + 1
+}
+
+func isWord(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+}
+
+// afterFromOrJoin reports whether the SQL before a word ends with FROM or
+// JOIN (or a comma of a FROM list's first table: not told apart).
+func afterFromOrJoin(before string) bool {
+	f := strings.Fields(strings.ToUpper(before))
+	return len(f) > 0 && (f[len(f)-1] == "FROM" || f[len(f)-1] == "JOIN")
+}
+
+// maskSQL blanks out comments and string literals, byte for byte, so that
+// a word in them is not taken for the one an error names.
+func maskSQL(s string) string {
+	b := []byte(s)
+	for i := 0; i < len(b); {
+		switch {
+		case b[i] == '-' && i+1 < len(b) && b[i+1] == '-':
+			for ; i < len(b) && b[i] != '\n'; i++ {
+				b[i] = ' '
+			}
+		case b[i] == '/' && i+1 < len(b) && b[i+1] == '*':
+			j := strings.Index(s[i+2:], "*/")
+			end := len(b)
+			if j >= 0 {
+				end = i + 2 + j + 2
+			}
+			for ; i < end; i++ {
+				if b[i] != '\n' {
+					b[i] = ' '
+				}
+			}
+		case b[i] == '\'':
+			b[i] = ' '
+			for i++; i < len(b); i++ {
+				if b[i] == '\'' {
+					if i+1 < len(b) && b[i+1] == '\'' { // '' inside a literal
+						b[i], b[i+1] = ' ', ' '
+						i++
+						continue
+					}
+					b[i] = ' '
+					i++
+					break
+				}
+				if b[i] != '\n' {
+					b[i] = ' '
+				}
+			}
+		default:
+			i++
+		}
+	}
+	return string(b)
 }
 
 // failed words a failure: one line, nothing from the connection string.
