@@ -206,6 +206,9 @@ func Build(fsys fs.FS, opt Options) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := archiveClash(pages, archive); err != nil {
+			return nil, err
+		}
 		pages = append(pages, archive...)
 		set.Nav = withArchive(set.Nav, page.Link{Title: archive[0].Title, Path: archivePath})
 	}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path"
 	"slices"
+	"strings"
 
 	"github.com/briefing-dev/briefing/internal/config"
 	"github.com/briefing-dev/briefing/internal/diag"
@@ -147,6 +148,27 @@ func archivePages(cfg *config.Site, series *edition.Series, cur *edition.Record)
 		pages = append(pages, p)
 	}
 	return pages, nil
+}
+
+// archiveClash refuses a content page at a path the archive of editions
+// takes (content/editions/index.md, in a series).
+func archiveClash(pages, archive []page.Page) error {
+	taken := map[string]bool{}
+	for _, a := range archive {
+		taken[strings.ToLower(a.Path)] = true
+	}
+	var errs []error
+	for _, p := range pages {
+		if !taken[strings.ToLower(p.Path)] {
+			continue
+		}
+		at := "content/" + p.Section // a section's index page, made for its folder
+		if p.Doc != nil {
+			at = p.Doc.File
+		}
+		errs = append(errs, diag.Content.Errorf(diag.Pos{File: at}, "its page %s is where the archive of editions goes ([editions] in site.toml); rename it", p.Path))
+	}
+	return diag.Join(errs...)
 }
 
 // compareEditions orders editions by date, then ID.

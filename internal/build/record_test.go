@@ -227,3 +227,15 @@ func TestTemplateChange(t *testing.T) {
 		t.Errorf("{{change}} in a template of a briefing that is not a series: %v", err)
 	}
 }
+
+// In a series, a content page where the archive of editions goes is an
+// error at the content file, not replaced by the archive.
+func TestArchiveClash(t *testing.T) {
+	site := seriesSite("2022-01", 20e6, 80e6, false)
+	site["content/editions/index.md"] = &fstest.MapFile{Data: []byte("+++\ntitle = \"Our editions\"\n+++\nWritten by hand.\n")}
+	_, err := Build(site, Options{})
+	want := "content/editions/index.md: its page editions/index.html is where the archive of editions goes ([editions] in site.toml); rename it"
+	if err == nil || err.Error() != want {
+		t.Errorf("Build = %v\nwant %s", err, want)
+	}
+}

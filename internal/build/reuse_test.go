@@ -6,10 +6,13 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/briefing-dev/briefing/internal/site"
 )
@@ -372,5 +375,39 @@ func TestLockOutputAnyFolder(t *testing.T) {
 			continue
 		}
 		unlock()
+	}
+}
+
+// Under a stricter umask (027: files are 0640), unchanged files are still
+// reused. Run in a child process, whose umask and whose reading of it
+// (writtenMode, once a process) are its own.
+func TestReuseUnderUmask(t *testing.T) {
+	if os.Getenv("BRIEFING_UMASK_CHILD") == "" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestReuseUnderUmask$", "-test.v")
+		cmd.Env = append(os.Environ(), "BRIEFING_UMASK_CHILD=1")
+		if out, err := cmd.CombinedOutput(); err != nil || !bytes.Contains(out, []byte("--- PASS")) {
+			t.Fatalf("the child: %v\n%s", err, out)
+		}
+		return
+	}
+	unix.Umask(0o027)
+	out := filepath.Join(t.TempDir(), "output")
+	files := version("v0")
+	if err := Write(out, files); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.Stat(filepath.Join(out, "page-01.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.Mode().Perm() != 0o640 {
+		t.Fatalf("a file is written %v under umask 027; want 0640", before.Mode().Perm())
+	}
+	if err := Write(out, files); err != nil {
+		t.Fatal(err)
+	}
+	after, err := os.Stat(filepath.Join(out, "page-01.html"))
+	if err != nil || !os.SameFile(before, after) {
+		t.Errorf("under umask 027 an unchanged file is written anew (%v)", err)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path"
+	"strconv"
+	"strings"
 	"sync"
 
 	"golang.org/x/sys/unix"
@@ -119,6 +121,23 @@ func (o *Output) topFD(old bool) (int, error) {
 	return unix.Dup(int(f.Fd()))
 }
 
+// writtenMode is the mode writeFile gives a file: 0644 less the umask,
+// read once from /proc (setting the umask to read it would race with
+// other goroutines making files). 0644 when /proc does not say.
+var writtenMode = sync.OnceValue(func() uint32 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, "Umask:"); ok {
+				if m, err := strconv.ParseUint(strings.TrimSpace(v), 8, 32); err == nil {
+					return 0o644 &^ uint32(m)
+				}
+			}
+		}
+	}
+	return 0o644
+})
+
 // writeFile writes name into the new output, or links it from the
 // previous output when that holds data (reuse). The file is created, never
 // opened when it exists: a name written twice is unlinked first.
@@ -151,7 +170,8 @@ func (o *Output) writeFile(name string, data []byte) error {
 }
 
 // reuse links the previous output's dir/base into the new output's folder
-// nd when it is a plain file of the mode a build writes, holding exactly
+// nd when it is a plain file of the mode a build writes (writtenMode),
+// holding exactly
 // data, and reports whether it did. An unchanged page then keeps its file
 // (and its modification time, which deployment tools that sync by time go
 // by), and a rebuild neither makes nor frees a file for it: making 10,000
@@ -181,7 +201,7 @@ func (o *Output) reuse(nd int, dir, base string, data []byte) bool {
 	f := os.NewFile(uintptr(fd), base)
 	defer f.Close()
 	var st unix.Stat_t
-	if unix.Fstat(fd, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG || st.Mode&0o7777 != 0o644 || st.Size != int64(len(data)) {
+	if unix.Fstat(fd, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG || st.Mode&0o7777 != writtenMode() || st.Size != int64(len(data)) {
 		return false
 	}
 	b := make([]byte, len(data)+1)

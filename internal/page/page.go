@@ -183,15 +183,17 @@ func Prepare(fsys fs.FS, in Input) (*Set, error) {
 }
 
 // distinctPaths refuses two pages at one output path (a content file
-// where a file made per row puts one of its rows), at the content file
-// that comes second; every clash is reported.
+// where a file made per row puts one of its rows), or at paths that
+// differ only in case, at the content file that comes second; every
+// clash is reported.
 func distinctPaths(pages []Page, srcs []source, from []int) error {
 	first := make(map[string]int, len(pages))
 	var errs []error
 	for i, p := range pages {
-		j, ok := first[p.Path]
+		key := strings.ToLower(p.Path)
+		j, ok := first[key]
 		if !ok {
-			first[p.Path] = i
+			first[key] = i
 			continue
 		}
 		a, b := srcs[from[j]].doc, srcs[from[i]].doc
@@ -200,6 +202,10 @@ func distinctPaths(pages []Page, srcs []source, from []int) error {
 				return d.File + " (a page per row of " + d.Meta.Each + ")"
 			}
 			return d.File
+		}
+		if q := pages[j].Path; q != p.Path {
+			errs = append(errs, diag.Content.Errorf(diag.Pos{File: b.File}, "pages %s (from %s) and %s (from %s) differ only in case: where case is ignored (macOS, Windows, some hosts) one replaces the other; rename one of them", q, what(a), p.Path, what(b)))
+			continue
 		}
 		errs = append(errs, diag.Content.Errorf(diag.Pos{File: b.File}, "two pages at %s: one from %s and one from %s; rename one of them", p.Path, what(a), what(b)))
 	}

@@ -2,6 +2,7 @@ package page
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -52,5 +53,20 @@ func TestTwoPagesOnePath(t *testing.T) {
 	want := "content/region/north.md: two pages at region/north.html: one from content/region.md (a page per row of regions) and one from content/region/north.md; rename one of them"
 	if err == nil || err.Error() != want {
 		t.Errorf("Prepare = %v\nwant %s", err, want)
+	}
+}
+
+// Two pages whose paths differ only in case are an error: where case is
+// ignored one would replace the other.
+func TestPagesDifferOnlyInCase(t *testing.T) {
+	fsys, in := site(t, map[string]string{
+		"index.md": front("T") + "Home.\n",
+		"About.md": front("About") + "One.\n",
+		"about.md": front("about") + "Two.\n",
+	})
+	_, err := Prepare(fsys, in)
+	want := "content/about.md: pages About.html (from content/About.md) and about.html (from content/about.md) differ only in case"
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("Prepare = %v\nwant %s…", err, want)
 	}
 }
