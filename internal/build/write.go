@@ -91,9 +91,9 @@ func (o *Output) start() error {
 		return err
 	}
 	// The marker goes first and stays locked while this build runs: a
-	// folder with an unlocked marker is a dead build's, safe to remove. A
-	// build starting at the same moment may remove the new folder while
-	// it is still empty (as a dead build's): then it is made again.
+	// folder with an unlocked marker is a dead build's, safe to remove.
+	// Until it is locked, the folder is in starting (this process) or
+	// named by a live PID (another), and no cleaner takes it.
 	o.tmp = fmt.Sprintf(".%s.new-%d-%d", o.base, os.Getpid(), tmpSeq.Add(1))
 	starting.Store(o.tmp, true) // until its marker is locked (cleanLeftovers)
 	defer starting.Delete(o.tmp)
