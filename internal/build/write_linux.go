@@ -171,11 +171,12 @@ func (o *Output) writeFile(name string, data []byte) error {
 
 // reuse links the previous output's dir/base into the new output's folder
 // nd when it is a plain file of the mode a build writes (writtenMode),
-// holding exactly data, and reports whether it did. An unchanged page then keeps its file
-// (and its modification time, which deployment tools that sync by time go
-// by), and a rebuild neither makes nor frees a file for it: making 10,000
-// files right after freeing 10,000 costs ext4 without a journal a scan per
-// file (half of a 10,000-page build's CPU on the benchmark machine).
+// holding exactly data, and reports whether it did. An unchanged page then
+// keeps its file (and its modification time, which deployment tools that
+// sync by time go by), and a rebuild neither makes nor frees a file for
+// it: making 10,000 files right after freeing 10,000 costs ext4 without a
+// journal a scan per file (half of a 10,000-page build's CPU on the
+// benchmark machine).
 //
 // Files are never changed in place (writeFile creates, and unlinks a name
 // written twice), so the two outputs sharing a file until the swap is
