@@ -167,11 +167,19 @@ func TestConcurrentStarts(t *testing.T) {
 func TestConcurrentCommits(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "output")
+	commitAtOnce(t, dir, out, "v", 20)
+}
+
+// commitAtOnce runs rounds of 4 builds of out that commit at once: every
+// build succeeds, the output is then one build's whole, and nothing is
+// left beside it in dir.
+func commitAtOnce(t *testing.T, dir, out, prefix string, rounds int) {
+	t.Helper()
 	versions := make([]site.Files, 4)
 	for i := range versions {
-		versions[i] = version(fmt.Sprint("v", i))
+		versions[i] = version(fmt.Sprint(prefix, i))
 	}
-	for round := range 20 {
+	for round := range rounds {
 		errs := make([]error, len(versions))
 		var wg sync.WaitGroup
 		for i := range versions {
@@ -299,27 +307,7 @@ func TestCommitsTakeTurnsWithoutExchange(t *testing.T) {
 		t.Fatalf("Write: %v; the swap between its renames was seen: %v", err, checked)
 	}
 	sameOutput(t, "after the commit", out, version("v1"))
-
-	versions := make([]site.Files, 4)
-	for i := range versions {
-		versions[i] = version(fmt.Sprint("w", i))
-	}
-	for round := range 10 {
-		errs := make([]error, len(versions))
-		var wg sync.WaitGroup
-		for i := range versions {
-			wg.Go(func() { errs[i] = Write(out, versions[i]) })
-		}
-		wg.Wait()
-		for i, err := range errs {
-			if err != nil {
-				t.Fatalf("round %d, build %d: %v", round, i, err)
-			}
-		}
-	}
-	if l := leftovers(t, dir); len(l) > 0 {
-		t.Errorf("after the builds, %v are left", l)
-	}
+	commitAtOnce(t, dir, out, "w", 10)
 }
 
 // What a killed build leaves is removed by the next: a new folder that has
